@@ -1,0 +1,1 @@
+"""The differentiable functions, grouped by kind. Each op's forward and backward sit side by side."""

@@ -1,0 +1,170 @@
+"""Elementwise ops with NumPy broadcasting: + - * / **, neg, exp, log, relu."""
+
+import numpy as np
+
+from ..function import Function
+
+
+def unbroadcast(grad, shape):
+    """Sum `grad` over the axes that broadcasting stretched, so it gets back the input's `shape`."""
+    # axes that broadcasting prepended
+    while grad.ndim > len(shape):
+        grad = grad.sum(axis=0)
+    # axes that were 1 in the input and got stretched
+    for axis, size in enumerate(shape):
+        if size == 1 and grad.shape[axis] != 1:
+            grad = grad.sum(axis=axis, keepdims=True)
+    return grad
+
+
+class Add(Function):
+    """z = x + y"""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.shapes = x.shape, y.shape
+        return x + y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x_shape, y_shape = ctx.shapes
+        # dz/dx = 1, dz/dy = 1
+        return unbroadcast(grad, x_shape), unbroadcast(grad, y_shape)
+
+
+class Sub(Function):
+    """z = x - y"""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.shapes = x.shape, y.shape
+        return x - y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x_shape, y_shape = ctx.shapes
+        # dz/dx = 1, dz/dy = -1
+        return unbroadcast(grad, x_shape), unbroadcast(-grad, y_shape)
+
+
+class Mul(Function):
+    """z = x * y"""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save(x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved
+        # dz/dx = y, dz/dy = x
+        return unbroadcast(grad * y, x.shape), unbroadcast(grad * x, y.shape)
+
+
+class Div(Function):
+    """z = x / y"""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save(x, y)
+        return x / y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved
+        # dz/dx = 1/y, dz/dy = -x/y^2
+        return unbroadcast(grad / y, x.shape), unbroadcast(-grad * x / (y * y), y.shape)
+
+
+class Pow(Function):
+    """z = x ** y (y a tensor or a number broadcast to one)"""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        z = x**y
+        ctx.save(x, y, z)
+        return z
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, z = ctx.saved
+        # dz/dx = y * x^(y-1), dz/dy = z * log(x)  (log only where x > 0, as PyTorch does)
+        grad_x = grad * y * x ** (y - 1)
+        safe_log_x = np.log(np.where(x > 0, x, 1))
+        grad_y = np.where(x > 0, grad * z * safe_log_x, 0)
+        return unbroadcast(grad_x, x.shape), unbroadcast(grad_y, y.shape)
+
+
+class Neg(Function):
+    """z = -x"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, grad):
+        # dz/dx = -1
+        return (-grad,)
+
+
+class Exp(Function):
+    """z = e^x"""
+
+    @staticmethod
+    def forward(ctx, x):
+        z = np.exp(x)
+        ctx.save(z)
+        return z
+
+    @staticmethod
+    def backward(ctx, grad):
+        (z,) = ctx.saved
+        # dz/dx = e^x = z
+        return (grad * z,)
+
+
+class Log(Function):
+    """z = ln x"""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved
+        # dz/dx = 1/x
+        return (grad / x,)
+
+
+class ReLU(Function):
+    """z = max(x, 0)"""
+
+    @staticmethod
+    def forward(ctx, x):
+        positive = x > 0
+        ctx.save(positive)
+        return np.where(positive, x, 0).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (positive,) = ctx.saved
+        # dz/dx = 1 where x > 0, else 0 (PyTorch also takes 0 at x == 0)
+        return (np.where(positive, grad, 0).astype(grad.dtype, copy=False),)
+
+
+class Cast(Function):
+    """z = x converted to `dtype`"""
+
+    @staticmethod
+    def forward(ctx, x, dtype):
+        ctx.input_dtype = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # dz/dx = 1; the gradient returns in the input's dtype
+        return (grad.astype(ctx.input_dtype),)

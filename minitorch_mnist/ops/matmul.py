@@ -1,0 +1,65 @@
+"""Matrix products: matmul (the @ operator) and linear (x @ W^T + b)."""
+
+import numpy as np
+
+from ..function import Function
+from .elementwise import unbroadcast
+
+
+class MatMul(Function):
+    """z = x @ y (NumPy's matmul rules: 1-D operands are promoted, leading dims broadcast)"""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        if x.ndim == 0 or y.ndim == 0:
+            raise RuntimeError(f"matmul: both arguments need at least 1 dimension, got shapes {x.shape} and {y.shape}")
+        inner_x, inner_y = x.shape[-1], y.shape[0] if y.ndim == 1 else y.shape[-2]
+        if inner_x != inner_y:
+            raise RuntimeError(
+                f"matmul: shapes {x.shape} and {y.shape} cannot be multiplied ({inner_x} != {inner_y})")
+        ctx.shapes = x.shape, y.shape
+        # 1-D operands become matrices (row for x, column for y) so backward needs one formula
+        x2 = x[None, :] if x.ndim == 1 else x
+        y2 = y[:, None] if y.ndim == 1 else y
+        ctx.save(x2, y2)
+        return np.matmul(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x2, y2 = ctx.saved
+        x_shape, y_shape = ctx.shapes
+        batch_shape = np.broadcast_shapes(x2.shape[:-2], y2.shape[:-2])
+        grad = grad.reshape(batch_shape + (x2.shape[-2], y2.shape[-1]))  # undo the 1-D squeeze
+        # dz/dx = grad @ y^T, dz/dy = x^T @ grad
+        grad_x = np.matmul(grad, np.swapaxes(y2, -1, -2))
+        grad_y = np.matmul(np.swapaxes(x2, -1, -2), grad)
+        grad_x = unbroadcast(grad_x, x2.shape).reshape(x_shape)
+        grad_y = unbroadcast(grad_y, y2.shape).reshape(y_shape)
+        return grad_x, grad_y
+
+
+class Linear(Function):
+    """z = x @ W^T + b, x of shape (..., in), W of shape (out, in), b of shape (out,)"""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None):
+        if weight.ndim != 2 or x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+            expects = weight.shape[1] if weight.ndim == 2 else "a 2-D weight"
+            raise RuntimeError(
+                f"linear: input has {x.shape[-1] if x.ndim else 0} features but weight expects {expects} "
+                f"(input shape {x.shape}, weight shape {weight.shape})")
+        if bias is not None and bias.shape != (weight.shape[0],):
+            raise RuntimeError(f"linear: bias shape {bias.shape} does not match weight shape {weight.shape}")
+        ctx.save(x, weight)
+        z = x @ weight.T
+        if bias is not None:
+            z += bias
+        return z
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved
+        rows_x = x.reshape(-1, x.shape[-1])
+        rows_grad = grad.reshape(-1, grad.shape[-1])
+        # dz/dx = grad @ W, dz/dW = grad^T @ x (summed over all rows), dz/db = grad summed over rows
+        return grad @ weight, rows_grad.T @ rows_x, rows_grad.sum(axis=0)

@@ -1,0 +1,54 @@
+"""Ops that move elements around without changing them: reshape, transpose/permute, indexing."""
+
+import numpy as np
+
+from ..function import Function
+
+
+class Reshape(Function):
+    """z = x laid out in a new shape (same elements, same order)"""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.input_shape = x.shape
+        try:
+            return x.reshape(shape)
+        except ValueError:
+            raise RuntimeError(f"shape {tuple(shape)} is invalid for input of size {x.size} (input shape {x.shape})") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        # each element keeps its gradient; only the layout changes back
+        return (grad.reshape(ctx.input_shape),)
+
+
+class Permute(Function):
+    """z = x with its axes reordered by `dims` (transpose is the two-axis case)"""
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        if sorted(d % max(x.ndim, 1) for d in dims) != list(range(x.ndim)):
+            raise RuntimeError(f"permute: dims {tuple(dims)} are not a permutation of the {x.ndim} dims of shape {x.shape}")
+        ctx.dims = dims
+        return np.transpose(x, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # undo the reordering with the inverse permutation
+        return (np.transpose(grad, np.argsort(ctx.dims)),)
+
+
+class Index(Function):
+    """z = x[index] (integers, slices, integer arrays: NumPy indexing)"""
+
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.input_shape, ctx.index = x.shape, index
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        # each picked element sends its gradient back to where it came from; repeats add up
+        grad_x = np.zeros(ctx.input_shape, dtype=grad.dtype)
+        np.add.at(grad_x, ctx.index, grad)
+        return (grad_x,)

@@ -1,0 +1,291 @@
+"""Tensor: an n-d array that remembers how it was made, so backward() can send gradients to its inputs."""
+
+from collections import namedtuple
+
+import numpy as np
+
+from .function import Node
+from .ops import elementwise, matmul, reduce
+from .ops import shape as shape_ops
+
+float32, float64, int64 = np.float32, np.float64, np.int64
+
+MaxResult = namedtuple("MaxResult", ["values", "indices"])  # what max(dim) returns, as torch.return_types.max
+
+
+class Tensor:
+    """data: the NumPy array. grad: a Tensor (leaves only) or None. grad_fn: the Node that made it, None for a leaf."""
+
+    def __init__(self, data, requires_grad=False):
+        self.data = data if isinstance(data, np.ndarray) else np.asarray(data)
+        self.grad = None
+        self.grad_fn: Node | None = None
+        self.requires_grad = requires_grad
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if value and not np.issubdtype(self.data.dtype, np.floating):
+            raise RuntimeError(f"only floating point tensors can require gradients, got dtype {self.data.dtype}")
+        self._requires_grad = bool(value)
+
+    # ---- what it is ----
+    shape = property(lambda self: self.data.shape)
+    dtype = property(lambda self: self.data.dtype)
+    ndim = property(lambda self: self.data.ndim)
+    is_leaf = property(lambda self: self.grad_fn is None)
+
+    def size(self, dim=None):
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def numel(self):
+        return self.data.size
+
+    def dim(self):
+        return self.data.ndim
+
+    def __len__(self):
+        return len(self.data)
+
+    def __hash__(self):
+        return id(self)  # identity, so tensors can key dicts (optimizer state) although == is elementwise
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = "" if self.dtype == float32 else f", dtype={self.dtype}"
+        if self.grad_fn is not None:
+            extras += f", grad_fn=<{self.grad_fn.name}Backward>"
+        elif self.requires_grad:
+            extras += ", requires_grad=True"
+        return f"tensor({body}{extras})"
+
+    # ---- leaving the graph ----
+    def numpy(self):
+        if self.requires_grad:
+            raise RuntimeError("can't call numpy() on a tensor that requires grad; use tensor.detach().numpy()")
+        return self.data
+
+    def item(self):
+        if self.data.size != 1:
+            raise RuntimeError(f"item(): a tensor with {self.data.size} elements cannot be converted to a Python number")
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def detach(self):
+        """The same data, cut from the graph (shares memory, like PyTorch)."""
+        return Tensor(self.data)
+
+    def zero_(self):
+        self.data[...] = 0
+        return self
+
+    # ---- backpropagation ----
+    def backward(self, gradient=None):
+        """Send d(self)/d(leaf) * gradient to every leaf that requires grad; leaves accumulate into .grad."""
+        if not self.requires_grad:
+            raise RuntimeError("backward(): this tensor does not require grad and has no grad_fn")
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(f"backward(): grad can be implicitly created only for scalar outputs, "
+                                   f"but this tensor has shape {self.shape}; pass gradient=")
+            gradient = np.ones_like(self.data)
+        gradient = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient, dtype=self.dtype)
+        if gradient.shape != self.shape:
+            raise RuntimeError(f"backward(): gradient shape {gradient.shape} does not match tensor shape {self.shape}")
+
+        pending = {self: gradient}  # gradients waiting for every consumer of a tensor to report
+        for tensor in reversed(self._topological_order()):
+            grad = pending.pop(tensor)
+            if tensor.grad_fn is None:
+                tensor._accumulate(grad)
+                continue
+            input_grads = tensor.grad_fn.function.backward(tensor.grad_fn.ctx, grad)
+            for parent, parent_grad in zip(tensor.grad_fn.inputs, input_grads):
+                if parent is None or parent_grad is None or not parent.requires_grad:
+                    continue
+                pending[parent] = pending[parent] + parent_grad if parent in pending else parent_grad
+
+    def _topological_order(self):
+        """Tensors that need a gradient, each after all of its inputs (iterative depth-first search)."""
+        order, visited, stack = [], set(), [(self, False)]
+        while stack:
+            tensor, inputs_done = stack.pop()
+            if inputs_done:
+                order.append(tensor)
+                continue
+            if tensor in visited:
+                continue
+            visited.add(tensor)
+            stack.append((tensor, True))
+            if tensor.grad_fn is not None:
+                for parent in tensor.grad_fn.inputs:
+                    if parent is not None and parent.requires_grad and parent not in visited:
+                        stack.append((parent, False))
+        return order
+
+    def _accumulate(self, grad):
+        """Leaves add up gradients across backward() calls until zero_grad(), as in PyTorch."""
+        grad = np.asarray(grad, dtype=self.dtype)
+        if self.grad is None:
+            self.grad = Tensor(grad.copy())
+        else:
+            self.grad.data = self.grad.data + grad
+
+    # ---- arithmetic (Python numbers become arrays of this tensor's dtype, so float32 stays float32) ----
+    def _lift(self, other):
+        if isinstance(other, Tensor):
+            return other
+        return Tensor(np.asarray(other, dtype=self.dtype if isinstance(other, (int, float)) else None))
+
+    def __add__(self, other):
+        return elementwise.Add.apply(self, self._lift(other))
+
+    def __radd__(self, other):
+        return elementwise.Add.apply(self._lift(other), self)
+
+    def __sub__(self, other):
+        return elementwise.Sub.apply(self, self._lift(other))
+
+    def __rsub__(self, other):
+        return elementwise.Sub.apply(self._lift(other), self)
+
+    def __mul__(self, other):
+        return elementwise.Mul.apply(self, self._lift(other))
+
+    def __rmul__(self, other):
+        return elementwise.Mul.apply(self._lift(other), self)
+
+    def __truediv__(self, other):
+        return elementwise.Div.apply(self, self._lift(other))
+
+    def __rtruediv__(self, other):
+        return elementwise.Div.apply(self._lift(other), self)
+
+    def __pow__(self, exponent):
+        return elementwise.Pow.apply(self, self._lift(exponent))
+
+    def __rpow__(self, base):
+        return elementwise.Pow.apply(self._lift(base), self)
+
+    def __neg__(self):
+        return elementwise.Neg.apply(self)
+
+    def __matmul__(self, other):
+        return matmul.MatMul.apply(self, other)
+
+    matmul = __matmul__
+
+    def exp(self):
+        return elementwise.Exp.apply(self)
+
+    def log(self):
+        return elementwise.Log.apply(self)
+
+    def relu(self):
+        return elementwise.ReLU.apply(self)
+
+    # ---- comparisons: plain boolean tensors, outside the graph ----
+    def _compare(self, other, numpy_op):
+        return Tensor(numpy_op(self.data, other.data if isinstance(other, Tensor) else other))
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    eq = __eq__
+
+    # ---- reductions ----
+    def sum(self, dim=None, keepdim=False):
+        return reduce.Sum.apply(self, dim=dim, keepdim=keepdim)
+
+    def mean(self, dim=None, keepdim=False):
+        return reduce.Mean.apply(self, dim=dim, keepdim=keepdim)
+
+    def max(self, dim=None, keepdim=False):
+        """max() gives the largest value; max(dim) gives (values, indices) like PyTorch."""
+        values = reduce.Max.apply(self, dim=dim, keepdim=keepdim)
+        if dim is None:
+            return values
+        return MaxResult(values, self.argmax(dim, keepdim))
+
+    def argmax(self, dim=None, keepdim=False):
+        if dim is None:
+            return Tensor(np.argmax(self.data))
+        return Tensor(np.argmax(self.data, axis=dim, keepdims=keepdim))
+
+    # ---- shape ----
+    def reshape(self, *shape):
+        shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        return shape_ops.Reshape.apply(self, shape=shape)
+
+    def view(self, *shape):
+        """Like reshape, but only for contiguous data (as PyTorch: a view never copies)."""
+        if not self.data.flags.c_contiguous:
+            raise RuntimeError(f"view: tensor of shape {self.shape} is not contiguous (after transpose/permute); use reshape")
+        return self.reshape(*shape)
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = start_dim % self.ndim, end_dim % self.ndim
+        merged = int(np.prod(self.shape[start:end + 1]))
+        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
+
+    def permute(self, *dims):
+        dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        return shape_ops.Permute.apply(self, dims=dims)
+
+    def transpose(self, dim0, dim1):
+        dims = list(range(self.ndim))
+        dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
+        return shape_ops.Permute.apply(self, dims=tuple(dims))
+
+    def t(self):
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with at most 2 dimensions, got shape {self.shape}")
+        return self.transpose(0, 1) if self.ndim == 2 else self
+
+    T = property(t)
+
+    def __getitem__(self, index):
+        if isinstance(index, Tensor):
+            index = index.data
+        elif isinstance(index, tuple):
+            index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        return shape_ops.Index.apply(self, index=index)
+
+    # ---- dtype ----
+    def to(self, dtype):
+        """A copy in another dtype; gradients flow back (cast back to this tensor's dtype)."""
+        return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype=dtype)
+
+    def float(self):
+        return self.to(float32)
+
+    def double(self):
+        return self.to(float64)
+
+    def long(self):
+        return self.to(int64)
