@@ -1,0 +1,35 @@
+"""Helpers the parity tests share: tolerances scaled to the tensor, and engine <-> torch conversion."""
+
+import numpy as np
+import torch
+
+import minitorch_mnist as mm
+
+
+def assert_close(actual, expected, rtol, what=""):
+    """max|actual - expected| <= rtol * max(1, max|expected|), with the numbers in the failure message."""
+    actual = to_numpy(actual)
+    expected = to_numpy(expected)
+    assert actual.shape == expected.shape, f"{what}: shape {actual.shape} != {expected.shape}"
+    scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+    error = float(np.max(np.abs(actual.astype(np.float64) - expected.astype(np.float64)), initial=0.0))
+    assert error <= rtol * scale, f"{what}: max abs error {error:.3g} > {rtol:.1g} * scale {scale:.3g}"
+
+
+def to_numpy(value):
+    if isinstance(value, mm.Tensor):
+        return value.data
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+def pair(array, requires_grad=True):
+    """The same array as an engine tensor and a torch tensor (each its own copy)."""
+    array = np.asarray(array)
+    return (mm.tensor(array, requires_grad=requires_grad),
+            torch.tensor(array.copy(), requires_grad=requires_grad))
+
+
+# float64: only rounding differs; float32: a few ulps of the values involved, summed over the reduction
+RTOL = {np.float64: 1e-10, np.float32: 1e-5}
