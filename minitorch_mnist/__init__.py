@@ -10,13 +10,13 @@ from .tensor import Tensor, float32, float64, int64
 def tensor(data, requires_grad=False, dtype=None):
     """A new Tensor holding a copy of `data`, like torch.tensor.
 
-    A NumPy array keeps its dtype (float64 stays float64, integer labels stay integer); Python floats
-    become float32 and Python ints int64, as in PyTorch.
+    A NumPy array or scalar keeps its dtype (float64 stays float64, integer labels stay integer); Python
+    floats become float32 and Python ints int64, as in PyTorch.
     """
     if isinstance(data, Tensor):
         data = data.data
-    if isinstance(data, np.ndarray):
-        array = data.copy()
+    if isinstance(data, (np.ndarray, np.generic)):
+        array = np.array(data)
     else:
         array = np.array(data)
         if array.dtype == np.float64:

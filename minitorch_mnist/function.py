@@ -72,7 +72,8 @@ class Function:
         ctx = Context()
         arrays = [None if tensor is None else tensor.data for tensor in inputs]  # None: an absent input (no bias)
         output = Tensor(np.asarray(cls.forward(ctx, *arrays, **options)))
-        if is_grad_enabled() and any(tensor is not None and tensor.requires_grad for tensor in inputs):
+        differentiable = np.issubdtype(output.dtype, np.floating)  # integer results (x.long()) carry no gradient
+        if differentiable and is_grad_enabled() and any(tensor is not None and tensor.requires_grad for tensor in inputs):
             output.requires_grad = True
             output.grad_fn = Node(cls, ctx, inputs)
         return output

@@ -8,24 +8,26 @@ so every output element (and every transpose or broadcast mistake) takes part.
 
 import numpy as np
 
+from .function import no_grad
 from .tensor import Tensor
 
 
 def numerical_grad(fn, inputs, upstream, eps=1e-6):
     """Central-difference gradient of sum(fn(*inputs) * upstream) with respect to each input."""
     grads = []
-    for tensor in inputs:
-        grad = np.zeros_like(tensor.data)
-        flat_data, flat_grad = tensor.data.reshape(-1), grad.reshape(-1)
-        for i in range(flat_data.size):
-            original = flat_data[i]
-            flat_data[i] = original + eps
-            plus = np.sum(fn(*inputs).data * upstream)
-            flat_data[i] = original - eps
-            minus = np.sum(fn(*inputs).data * upstream)
-            flat_data[i] = original
-            flat_grad[i] = (plus - minus) / (2 * eps)
-        grads.append(grad)
+    with no_grad():  # only forward values are needed here, so record no graph
+        for tensor in inputs:
+            grad = np.zeros_like(tensor.data)
+            flat_data, flat_grad = tensor.data.reshape(-1), grad.reshape(-1)
+            for i in range(flat_data.size):
+                original = flat_data[i]
+                flat_data[i] = original + eps
+                plus = np.sum(fn(*inputs).data * upstream)
+                flat_data[i] = original - eps
+                minus = np.sum(fn(*inputs).data * upstream)
+                flat_data[i] = original
+                flat_grad[i] = (plus - minus) / (2 * eps)
+            grads.append(grad)
     return grads
 
 
@@ -34,7 +36,8 @@ def analytic_grad(fn, inputs, upstream):
     for tensor in inputs:
         tensor.grad = None
     fn(*inputs).backward(Tensor(upstream))
-    return [tensor.grad.data for tensor in inputs]
+    # an input fn does not use gets no gradient at all: its derivative is zero
+    return [np.zeros_like(tensor.data) if tensor.grad is None else tensor.grad.data for tensor in inputs]
 
 
 def gradcheck(fn, *arrays, eps=1e-6, rtol=1e-6, seed=0):

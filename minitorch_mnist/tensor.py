@@ -13,6 +13,14 @@ float32, float64, int64 = np.float32, np.float64, np.int64
 MaxResult = namedtuple("MaxResult", ["values", "indices"])  # what max(dim) returns, as torch.return_types.max
 
 
+def _checked_grad(op_name, tensor, grad):
+    """A gradient an op's backward returned for `tensor`: its shape must match, its dtype becomes the tensor's."""
+    if grad.shape != tensor.shape:
+        raise RuntimeError(f"{op_name}.backward returned a gradient of shape {grad.shape} "
+                           f"for an input of shape {tensor.shape}")
+    return grad if grad.dtype == tensor.dtype else grad.astype(tensor.dtype)
+
+
 class Tensor:
     """data: the NumPy array. grad: a Tensor (leaves only) or None. grad_fn: the Node that made it, None for a leaf."""
 
@@ -94,7 +102,7 @@ class Tensor:
                 raise RuntimeError(f"backward(): grad can be implicitly created only for scalar outputs, "
                                    f"but this tensor has shape {self.shape}; pass gradient=")
             gradient = np.ones_like(self.data)
-        gradient = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient, dtype=self.dtype)
+        gradient = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=self.dtype)
         if gradient.shape != self.shape:
             raise RuntimeError(f"backward(): gradient shape {gradient.shape} does not match tensor shape {self.shape}")
 
@@ -108,6 +116,7 @@ class Tensor:
             for parent, parent_grad in zip(tensor.grad_fn.inputs, input_grads):
                 if parent is None or parent_grad is None or not parent.requires_grad:
                     continue
+                parent_grad = _checked_grad(tensor.grad_fn.name, parent, parent_grad)
                 pending[parent] = pending[parent] + parent_grad if parent in pending else parent_grad
 
     def _topological_order(self):
@@ -130,17 +139,19 @@ class Tensor:
 
     def _accumulate(self, grad):
         """Leaves add up gradients across backward() calls until zero_grad(), as in PyTorch."""
-        grad = np.asarray(grad, dtype=self.dtype)
         if self.grad is None:
             self.grad = Tensor(grad.copy())
         else:
             self.grad.data = self.grad.data + grad
 
-    # ---- arithmetic (Python numbers become arrays of this tensor's dtype, so float32 stays float32) ----
+    # ---- arithmetic ----
     def _lift(self, other):
+        """Python numbers join a floating tensor in its dtype (float32 stays float32, as in PyTorch);
+        with an integer or bool tensor they keep their own kind, so 0.5 is not truncated to 0."""
         if isinstance(other, Tensor):
             return other
-        return Tensor(np.asarray(other, dtype=self.dtype if isinstance(other, (int, float)) else None))
+        floating = np.issubdtype(self.dtype, np.floating)
+        return Tensor(np.asarray(other, dtype=self.dtype if floating and isinstance(other, (int, float)) else None))
 
     def __add__(self, other):
         return elementwise.Add.apply(self, self._lift(other))

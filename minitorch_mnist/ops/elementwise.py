@@ -89,10 +89,11 @@ class Pow(Function):
     @staticmethod
     def backward(ctx, grad):
         x, y, z = ctx.saved
-        # dz/dx = y * x^(y-1), dz/dy = z * log(x)  (log only where x > 0, as PyTorch does)
-        grad_x = grad * y * x ** (y - 1)
-        safe_log_x = np.log(np.where(x > 0, x, 1))
-        grad_y = np.where(x > 0, grad * z * safe_log_x, 0)
+        # dz/dx = y * x^(y-1), dz/dy = z * ln x; PyTorch takes 0 for dz/dx where y == 0 and for dz/dy where
+        # x == 0 and y >= 0, and lets ln of a negative x give nan
+        with np.errstate(divide="ignore", invalid="ignore"):
+            grad_x = np.where(y == 0, 0, grad * y * x ** (y - 1))
+            grad_y = np.where((x == 0) & (y >= 0), 0, grad * z * np.log(x))
         return unbroadcast(grad_x, x.shape), unbroadcast(grad_y, y.shape)
 
 

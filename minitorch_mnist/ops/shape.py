@@ -27,15 +27,16 @@ class Permute(Function):
 
     @staticmethod
     def forward(ctx, x, dims):
-        if sorted(d % max(x.ndim, 1) for d in dims) != list(range(x.ndim)):
+        axes = tuple(d % max(x.ndim, 1) for d in dims)  # negative dims count from the end
+        if sorted(axes) != list(range(x.ndim)):
             raise RuntimeError(f"permute: dims {tuple(dims)} are not a permutation of the {x.ndim} dims of shape {x.shape}")
-        ctx.dims = dims
-        return np.transpose(x, dims)
+        ctx.axes = axes
+        return np.transpose(x, axes)
 
     @staticmethod
     def backward(ctx, grad):
         # undo the reordering with the inverse permutation
-        return (np.transpose(grad, np.argsort(ctx.dims)),)
+        return (np.transpose(grad, np.argsort(ctx.axes)),)
 
 
 class Index(Function):

@@ -1,0 +1,45 @@
+"""Stochastic gradient descent with momentum, dampening, weight decay and Nesterov, exactly as torch.optim.SGD.
+
+For each parameter p with gradient g, at every step:
+    g = g + weight_decay * p
+    buf = g                                   (first step)
+    buf = momentum * buf + (1 - dampening) * g   (later steps)
+    g = g + momentum * buf   if nesterov   else   g = buf      (only when momentum != 0)
+    p = p - lr * g
+"""
+
+from .optimizer import Optimizer
+
+
+class SGD(Optimizer):
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False):
+        if lr < 0 or momentum < 0 or weight_decay < 0:
+            raise ValueError(f"SGD: lr, momentum and weight_decay must be >= 0, got lr={lr}, "
+                             f"momentum={momentum}, weight_decay={weight_decay}")
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening")
+        # Python floats keep float32 parameters float32 (a NumPy float64 scalar would promote them)
+        defaults = dict(lr=float(lr), momentum=float(momentum), dampening=float(dampening),
+                        weight_decay=float(weight_decay), nesterov=bool(nesterov))
+        super().__init__(params, defaults)
+
+    def step(self):
+        for group in self.param_groups:
+            lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+            weight_decay, nesterov = group["weight_decay"], group["nesterov"]
+            for parameter in group["params"]:
+                if parameter.grad is None:
+                    continue
+                grad = parameter.grad.data
+                if weight_decay != 0:
+                    grad = grad + weight_decay * parameter.data
+                if momentum != 0:
+                    state = self.state.setdefault(parameter, {})
+                    buffer = state.get("momentum_buffer")
+                    if buffer is None:
+                        buffer = state["momentum_buffer"] = grad.copy()
+                    else:
+                        buffer *= momentum
+                        buffer += (1 - dampening) * grad
+                    grad = grad + momentum * buffer if nesterov else buffer
+                parameter.data -= lr * grad

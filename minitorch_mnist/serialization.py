@@ -1,0 +1,45 @@
+"""Saving and loading model weights as .npz (no pickle: loading an untrusted file cannot run code).
+
+The file holds the state_dict arrays under their names plus the model's name under MODEL_KEY. The
+reference package writes the same format, so weights trained in either framework load in the other.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+MODEL_KEY = "__model__"
+
+
+def save_weights(path, state_dict, model_name):
+    """Write atomically: a temp file in the same folder, then rename, so a crash never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {name: np.asarray(value) for name, value in state_dict.items()}
+    arrays[MODEL_KEY] = np.array(model_name)
+    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            np.savez(file, **arrays)
+        os.replace(temp_name, path)
+    except BaseException:
+        os.unlink(temp_name)
+        raise
+    return path
+
+
+def load_weights(path):
+    """(model_name, {name: np.ndarray}) from a file written by save_weights."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no weights file at {path}")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+    except (ValueError, OSError) as error:
+        raise ValueError(f"{path}: not a weights file written by save_weights ({error})") from None
+    if MODEL_KEY not in arrays:
+        raise ValueError(f"{path}: not a weights file written by save_weights (no {MODEL_KEY} entry)")
+    return str(arrays.pop(MODEL_KEY)), arrays
