@@ -33,5 +33,7 @@ def from_numpy(array):
     return Tensor(array)
 
 
-__all__ = ["Tensor", "tensor", "from_numpy", "no_grad", "enable_grad", "is_grad_enabled", "manual_seed",
+from . import data, nn, optim  # noqa: E402  (they build on Tensor, defined above)
+
+__all__ = ["nn", "optim", "data", "Tensor", "tensor", "from_numpy", "no_grad", "enable_grad", "is_grad_enabled", "manual_seed",
            "float32", "float64", "int64"]

@@ -39,7 +39,7 @@ def test_unknown_attribute_raises_instead_of_returning_none():
 def test_train_and_eval_reach_every_submodule():
     model = nn.Sequential(TwoLayer(), nn.Sequential(nn.ReLU()))
     model.eval()
-    assert [m.training for m in model.modules()] == [False] * 5
+    assert [m.training for m in model.modules()] == [False] * 6
     model.train()
     assert all(m.training for m in model.modules())
 

@@ -23,8 +23,9 @@ class DataLoader:
         drop_last=True, which skips it.
     shuffle: a new permutation of the samples each epoch, drawn from the loader's own np.random.Generator.
     seed: seeds that generator, so two loaders with the same seed give the same order in every epoch. With
-        seed=None the seed is drawn from the engine's global generator when the loader is built, so
-        mm.manual_seed(s) before building it makes the order reproducible too.
+        seed=None a shuffling loader draws its seed from the engine's global generator when it is built, so
+        mm.manual_seed(s) before building it makes the order reproducible too. A loader that does not shuffle
+        draws nothing: building a test loader leaves the global stream (weight init, dropout) as it was.
 
     Fetching: if the dataset has __getitems__(indices), it is called once per batch with a 1-D int64 array and
     returns one batched array per field (or a single array); otherwise dataset[i] is called for each index and
@@ -39,7 +40,7 @@ class DataLoader:
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
-        if seed is None:
+        if seed is None and self.shuffle:
             seed = int(random.generator().integers(2**63))
         self.seed = seed
         self.rng = np.random.default_rng(seed)

@@ -14,10 +14,11 @@ only after its md5 matched, so an interrupted download never leaves a file that 
 import contextlib
 import gzip
 import hashlib
+import http.client
 import os
+import secrets
 import sys
 import tarfile
-import tempfile
 import time
 import urllib.request
 import zlib
@@ -41,7 +42,8 @@ class FetchError(RuntimeError):
     """A source answered, but not with what we need (wrong checksum, missing member, short download)."""
 
 
-_SOURCE_ERRORS = (OSError, EOFError, zlib.error, tarfile.TarError, FetchError)  # OSError covers URLError
+# what makes us try the next source: OSError covers URLError, timeouts and resets; HTTPException an IncompleteRead
+_SOURCE_ERRORS = (OSError, http.client.HTTPException, EOFError, zlib.error, tarfile.TarError, FetchError)
 
 
 def data_root(root=None):
@@ -157,7 +159,7 @@ def _downloaded(url, folder):
     """Download `url` into a temporary file in `folder`; yield its path; always delete it afterwards."""
     part = _temporary(folder, url.rsplit("/", 1)[-1])
     try:
-        with _open_url(url, TIMEOUT_S) as response, open(part, "wb") as out:
+        with _open_url(url, TIMEOUT_S) as response, open(part, "xb") as out:
             total = getattr(response, "length", None)
             with _progress(total, url.rsplit("/", 1)[-1]) as bar:
                 received = 0
@@ -177,7 +179,7 @@ def _install(stream, final, expected_md5, source):
     part = _temporary(final.parent, final.name)
     try:
         digest = hashlib.md5()
-        with open(part, "wb") as out:
+        with open(part, "xb") as out:
             for chunk in iter(lambda: stream.read(CHUNK), b""):
                 digest.update(chunk)
                 out.write(chunk)
@@ -189,9 +191,8 @@ def _install(stream, final, expected_md5, source):
 
 
 def _temporary(folder, name):
-    handle, path = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
-    os.close(handle)
-    return Path(path)
+    """A fresh path `.NAME.<pid>.<random>.part` in `folder`, opened with "xb" by the caller (normal permissions)."""
+    return Path(folder) / f".{name}.{os.getpid()}.{secrets.token_hex(4)}.part"
 
 
 def _progress(total, description):

@@ -1,0 +1,87 @@
+"""MNIST: 70,000 handwritten digits (60,000 to train, 10,000 to test), read from the original IDX files.
+
+Items are what torchvision gives with transform=Compose([ToTensor(), Normalize(mean, std)]):
+
+    image = (pixel / 255 - mean) / std      float32, shape (1, 28, 28)
+    label = the digit                       int64
+
+computed in float32 in that order, so the values are bit-for-bit torchvision's.
+"""
+
+import numpy as np
+
+from .dataset import Dataset
+from .fetch import check_mnist, fetch_mnist
+from .idx import read_idx
+
+CLASSES = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four",
+           "5 - five", "6 - six", "7 - seven", "8 - eight", "9 - nine"]  # torchvision's MNIST.classes
+
+
+def normalize(images, mean=0.5, std=0.5):
+    """uint8 images (N, H, W) -> float32 (N, 1, H, W): ToTensor (x / 255) then Normalize ((x - mean) / std).
+
+    mean and std are numbers or 1-element sequences (PyTorch's example passes (0.1307,), (0.3081,)).
+    """
+    images = np.asarray(images)
+    if images.dtype != np.uint8 or images.ndim != 3:
+        raise TypeError(f"normalize: expects uint8 images of shape (N, H, W) with values 0..255, "
+                        f"got {images.dtype} array of shape {images.shape}")
+    mean, std = _channel_value(mean, "mean"), _channel_value(std, "std")
+    if std == 0:
+        raise ValueError("normalize: std must not be 0")
+    # float32 scalars on purpose: a float64 NumPy scalar would promote the whole array to float64
+    out = images.astype(np.float32)
+    out /= np.float32(255)
+    out -= np.float32(mean)
+    out /= np.float32(std)
+    return out.reshape(len(images), 1, *images.shape[1:])
+
+
+def _channel_value(value, name):
+    values = np.asarray(value, dtype=np.float64).reshape(-1)
+    if values.size != 1:
+        raise ValueError(f"normalize: MNIST has 1 channel, so {name} must be one number, got {value!r}")
+    return float(values[0])
+
+
+class MNIST(Dataset):
+    """The MNIST training set (train=True) or test set, with torchvision's attributes.
+
+    root: the data directory (see fetch.data_root); files are read from ROOT/MNIST/raw, torchvision's layout.
+    download: fetch missing or corrupt files (fetch_mnist); with download=False they must already be there.
+    data: uint8 (N, 28, 28); targets: int64 (N,); classes: the ten names.
+    images: float32 (N, 1, 28, 28), `data` normalised once here (about 0.1 s and 188 MB for the training set),
+        so each batch is a single gather; an epoch of 938 batches of 64 then costs about 0.03 s.
+    """
+
+    classes = CLASSES
+
+    def __init__(self, root=None, train=True, download=True, mean=0.5, std=0.5):
+        folder = fetch_mnist(root) if download else check_mnist(root)
+        split = "train" if train else "t10k"
+        self.train = train
+        self.data = read_idx(folder / f"{split}-images-idx3-ubyte", ndim=3, dtype=np.uint8)
+        labels = read_idx(folder / f"{split}-labels-idx1-ubyte", ndim=1, dtype=np.uint8)
+        if self.data.shape[1:] != (28, 28) or len(labels) != len(self.data) or labels.max(initial=0) > 9:
+            raise ValueError(f"MNIST files in {folder} do not fit together: images {self.data.shape}, "
+                             f"{len(labels)} labels with largest {labels.max(initial=0)} (expected N x 28 x 28 "
+                             f"images, N labels 0..9)")
+        self.targets = labels.astype(np.int64)
+        self.mean, self.std = mean, std
+        self.images = normalize(self.data, mean, std)
+
+    def __len__(self):
+        return len(self.data)
+
+    def __getitem__(self, index):
+        """(image float32 (1, 28, 28), label int64)."""
+        return self.images[index], self.targets[index]
+
+    def __getitems__(self, indices):
+        """A batch: (images float32 (B, 1, 28, 28), labels int64 (B,)), one gather each."""
+        return self.images[indices], self.targets[indices]
+
+    def __repr__(self):
+        split = "train" if self.train else "test"
+        return f"MNIST({split}: {len(self)} images, mean={self.mean}, std={self.std})"
