@@ -24,6 +24,8 @@ def _checked_grad(op_name, tensor, grad):
 class Tensor:
     """data: the NumPy array. grad: a Tensor (leaves only) or None. grad_fn: the Node that made it, None for a leaf."""
 
+    __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__ instead of making an object array
+
     def __init__(self, data, requires_grad=False):
         self.data = data if isinstance(data, np.ndarray) else np.asarray(data)
         self.grad = None

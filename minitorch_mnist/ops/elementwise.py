@@ -146,15 +146,14 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx, x):
-        positive = x > 0
-        ctx.save(positive)
-        return np.where(positive, x, 0).astype(x.dtype, copy=False)
+        ctx.save(x > 0)
+        return np.maximum(x, 0)  # NaN stays NaN, as in PyTorch
 
     @staticmethod
     def backward(ctx, grad):
         (positive,) = ctx.saved
         # dz/dx = 1 where x > 0, else 0 (PyTorch also takes 0 at x == 0)
-        return (np.where(positive, grad, 0).astype(grad.dtype, copy=False),)
+        return (grad * positive,)
 
 
 class Cast(Function):
