@@ -81,7 +81,7 @@ def run(args, models=MODELS, backend=EngineBackend, make_optimizer=SGD, seed_eve
     if model_name not in models:
         raise SystemExit(f"{args.weights}: unknown model {model_name!r} (known: {', '.join(sorted(models))})")
     model = models[model_name]()
-    model.load_state_dict(state)
+    backend.load_numpy_state(model, state)
     model = backend.prepare(model)
     _, test_loader = mnist_loaders(args.data_dir, 64, args.test_batch_size, seed=0)
     test_loss, test_accuracy = evaluate(model, test_loader, backend)

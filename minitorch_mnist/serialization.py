@@ -18,6 +18,9 @@ def save_weights(path, state_dict, model_name):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {name: np.asarray(value) for name, value in state_dict.items()}
+    for name, array in arrays.items():
+        if array.dtype == object:
+            raise TypeError(f"save_weights: {name!r} is not a numeric array (got {type(state_dict[name]).__name__})")
     arrays[MODEL_KEY] = np.array(model_name)
     descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:

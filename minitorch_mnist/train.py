@@ -31,6 +31,10 @@ class EngineBackend:
     def numpy_state(model):
         return model.state_dict()
 
+    @staticmethod
+    def load_numpy_state(model, state):
+        model.load_state_dict(state)
+
 
 class NonFiniteLossError(RuntimeError):
     pass

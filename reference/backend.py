@@ -35,5 +35,9 @@ class TorchBackend:
         return model.to(self.device)
 
     @staticmethod
+    def load_numpy_state(model, state):
+        model.load_state_dict({name: torch.from_numpy(array) for name, array in state.items()})
+
+    @staticmethod
     def numpy_state(model):
         return {name: value.detach().cpu().numpy() for name, value in model.state_dict().items()}

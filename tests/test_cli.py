@@ -1,0 +1,106 @@
+"""The command lines of both frameworks: train, save, evaluate across frameworks, and clear errors."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from minitorch_mnist import cli
+from minitorch_mnist.data import fetch
+from minitorch_mnist.serialization import load_weights, save_weights
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_engine(*argv):
+    return cli.main(list(argv))
+
+
+def run_reference(*argv):
+    from reference.__main__ import main
+
+    return main(list(argv))
+
+
+def accuracy_in(output):
+    return float(re.search(r"test accuracy (\d+\.\d+)%", output).group(1))
+
+
+def test_train_saves_weights_that_both_frameworks_evaluate_alike(mnist_root, tmp_path, capsys):
+    weights = tmp_path / "logistic.npz"
+    assert run_engine("train", "--model", "logistic", "--epochs", "1", "--data-dir", str(mnist_root),
+                      "--save", str(weights), "--no-progress") == 0
+    trained = capsys.readouterr().out
+    assert "epoch 1: train loss" in trained
+    engine_accuracy = accuracy_in(trained)
+    assert engine_accuracy > 88.0  # logistic regression reaches ~91% after one epoch
+    assert load_weights(weights)[0] == "logistic"
+
+    assert run_engine("evaluate", str(weights), "--data-dir", str(mnist_root)) == 0
+    assert accuracy_in(capsys.readouterr().out) == engine_accuracy
+    assert run_reference("evaluate", str(weights), "--data-dir", str(mnist_root), "--device", "cpu") == 0
+    assert accuracy_in(capsys.readouterr().out) == engine_accuracy
+
+
+def test_reference_trains_with_the_same_flags(mnist_root, capsys):
+    assert run_reference("train", "--model", "logistic", "--epochs", "1", "--data-dir", str(mnist_root),
+                         "--device", "cpu", "--no-progress") == 0
+    output = capsys.readouterr().out
+    assert "reference (PyTorch" in output and accuracy_in(output) > 88.0
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", "--model", "resnet"], "invalid choice: 'resnet'"),
+    (["train", "--epochs", "0"], "must be a positive integer, got 0"),
+    (["train", "--lr", "-0.1"], "must be a number >= 0, got -0.1"),
+    (["train", "--batch-size", "abc"], "invalid positive_int value: 'abc'"),
+])
+def test_bad_flags_are_rejected_by_name(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        run_engine(*argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_data_that_cannot_be_fetched_is_one_clear_error(tmp_path, monkeypatch, capsys):
+    def offline(url, timeout):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(fetch, "_open_url", offline)
+    assert run_engine("train", "--data-dir", str(tmp_path / "empty"), "--no-progress") == 1
+    error = capsys.readouterr().err
+    assert "\nerror: " in error and "train-images-idx3-ubyte" in error.split("\nerror: ")[1]
+
+
+def test_evaluate_rejects_a_file_that_is_not_weights(tmp_path, capsys):
+    bogus = tmp_path / "bogus.npz"
+    bogus.write_bytes(b"not a zip file")
+    assert run_engine("evaluate", str(bogus)) == 1
+    assert "not a weights file" in capsys.readouterr().err
+
+
+def test_save_weights_is_atomic_when_writing_fails(tmp_path):
+    path = tmp_path / "model.npz"
+    save_weights(path, {"w": np.ones(3, dtype=np.float32)}, "logistic")
+    with pytest.raises(TypeError):
+        save_weights(path, {"w": np.ones(3, dtype=np.float32), "bad": object()}, "logistic")
+    name, state = load_weights(path)
+    assert name == "logistic" and state["w"].tolist() == [1.0, 1.0, 1.0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"], "no temp file left behind"
+
+
+def test_python_dash_m_entry_points_run():
+    for package in ("minitorch_mnist", "reference"):
+        result = subprocess.run([sys.executable, "-m", package, "--help"], capture_output=True, text=True, cwd=REPO)
+        assert result.returncode == 0 and "train" in result.stdout, result.stderr
+
+
+def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_command():
+    commands = [line.strip() for line in (REPO / "README.md").read_text().splitlines()
+                if line.startswith("    python3 -m venv")][:2]
+    assert commands[0].endswith("python -m minitorch_mnist train --model lenet --epochs 2")
+    assert commands[1].endswith("pytest")
+    assert commands[1] in (REPO / ".ci" / "run").read_text()
