@@ -110,9 +110,10 @@ class Tensor:
 
         pending = {self: gradient}  # gradients waiting for every consumer of a tensor to report
         for tensor in reversed(self._topological_order()):
-            grad = pending.pop(tensor)
-            if tensor.grad_fn is None:
+            grad = tensor._run_hooks(pending.pop(tensor))  # complete now: every consumer has reported
+            if tensor.grad_fn is None or tensor._retains_grad:
                 tensor._accumulate(grad)
+            if tensor.grad_fn is None:
                 continue
             input_grads = tensor.grad_fn.function.backward(tensor.grad_fn.ctx, grad)
             for parent, parent_grad in zip(tensor.grad_fn.inputs, input_grads):
@@ -138,6 +139,38 @@ class Tensor:
                     if parent is not None and parent.requires_grad and parent not in visited:
                         stack.append((parent, False))
         return order
+
+    # ---- looking at gradients in flight ----
+    _hooks = ()
+    _retains_grad = False
+
+    def register_hook(self, hook):
+        """Call hook(grad) when this tensor's gradient is computed; a returned Tensor replaces the gradient.
+
+        Returns a handle whose remove() unregisters the hook, as in PyTorch.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't require gradient")
+        if not self._hooks:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _HookHandle(self._hooks, hook)
+
+    def retain_grad(self):
+        """Keep .grad on this intermediate tensor too (by default only leaves keep theirs)."""
+        self._retains_grad = True
+
+    def _run_hooks(self, grad):
+        for hook in self._hooks:
+            replaced = hook(Tensor(grad))
+            if replaced is None:
+                continue
+            replaced = np.asarray(replaced.data if isinstance(replaced, Tensor) else replaced)
+            if replaced.shape != self.shape:
+                raise RuntimeError(f"register_hook: a hook returned a gradient of shape {replaced.shape} "
+                                   f"for a tensor of shape {self.shape}")
+            grad = replaced.astype(self.dtype, copy=False)
+        return grad
 
     def _accumulate(self, grad):
         """Leaves add up gradients across backward() calls until zero_grad(), as in PyTorch."""
@@ -302,3 +335,12 @@ class Tensor:
 
     def long(self):
         return self.to(int64)
+
+
+class _HookHandle:
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
