@@ -1,4 +1,4 @@
-"""The four models of the classic PyTorch MNIST tutorials; reference/models.py defines their PyTorch twins
+"""The models of the classic PyTorch MNIST (and CIFAR-10) tutorials; reference/models.py defines their PyTorch twins
 with the same parameter names and shapes, so state_dicts move between the two unchanged."""
 
 from . import nn
@@ -72,4 +72,30 @@ class LeNet(nn.Module):
         return self.fc3(x)
 
 
-MODELS = {"logistic": MnistLogistic, "mlp": MnistMLP, "cnn": MnistCNN, "lenet": LeNet}
+class CifarAlexNet(nn.Module):
+    """The AlexNet-style CIFAR-10 net: five conv blocks 3->96->256->384->384->256 (32 -> 16 -> 8 -> 3 pixels)
+    with BatchNorm and ReLU, max-pooling after blocks 1, 2 and 5, then Dropout, Linear 2304 -> 512,
+    BatchNorm1d, ReLU, Dropout, Linear 512 -> 10."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 96, 3, padding=1), nn.BatchNorm2d(96), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(96, 256, 3, padding=1), nn.BatchNorm2d(256), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(256, 384, 3, padding=1), nn.BatchNorm2d(384), nn.ReLU(),
+            nn.Conv2d(384, 384, 3, padding=1), nn.BatchNorm2d(384), nn.ReLU(),
+            nn.Conv2d(384, 256, 3, padding=1), nn.BatchNorm2d(256), nn.ReLU(), nn.MaxPool2d(3, stride=2),
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Dropout(0.5),
+            nn.Linear(256 * 3 * 3, 512), nn.BatchNorm1d(512), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(512, 10),
+        )
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+MODELS = {"logistic": MnistLogistic, "mlp": MnistMLP, "cnn": MnistCNN, "lenet": LeNet, "alexnet": CifarAlexNet}
+MODEL_INPUTS = {"logistic": (1, 28, 28), "mlp": (1, 28, 28), "cnn": (1, 28, 28), "lenet": (1, 28, 28),
+                "alexnet": (3, 32, 32)}

@@ -64,4 +64,24 @@ class LeNet(nn.Module):
         return self.fc3(x)
 
 
-MODELS = {"logistic": MnistLogistic, "mlp": MnistMLP, "cnn": MnistCNN, "lenet": LeNet}
+class CifarAlexNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 96, 3, padding=1), nn.BatchNorm2d(96), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(96, 256, 3, padding=1), nn.BatchNorm2d(256), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(256, 384, 3, padding=1), nn.BatchNorm2d(384), nn.ReLU(),
+            nn.Conv2d(384, 384, 3, padding=1), nn.BatchNorm2d(384), nn.ReLU(),
+            nn.Conv2d(384, 256, 3, padding=1), nn.BatchNorm2d(256), nn.ReLU(), nn.MaxPool2d(3, stride=2),
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Dropout(0.5),
+            nn.Linear(256 * 3 * 3, 512), nn.BatchNorm1d(512), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(512, 10),
+        )
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+MODELS = {"logistic": MnistLogistic, "mlp": MnistMLP, "cnn": MnistCNN, "lenet": LeNet, "alexnet": CifarAlexNet}

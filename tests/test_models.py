@@ -11,7 +11,8 @@ from parity import RTOL, assert_close
 from reference import interop
 from reference import models as torch_models
 
-NAMES = ["MnistLogistic", "MnistMLP", "MnistCNN", "LeNet"]
+MNIST_NAMES = ["MnistLogistic", "MnistMLP", "MnistCNN", "LeNet"]
+NAMES = MNIST_NAMES + ["CifarAlexNet"]
 
 
 def twins(name, dtype):
@@ -27,10 +28,12 @@ def test_parameter_names_and_shapes_match_the_reference(name):
     ours, theirs = getattr(models, name)(), getattr(torch_models, name)()
     assert [(n, p.shape) for n, p in ours.named_parameters()] == \
         [(n, tuple(p.shape)) for n, p in theirs.named_parameters()]
+    assert [(n, v.shape, v.dtype) for n, v in ours.state_dict().items()] == \
+        [(n, tuple(v.shape), v.numpy().dtype) for n, v in theirs.state_dict().items()]
     assert sum(p.numel() for p in ours.parameters()) == sum(p.numel() for p in theirs.parameters())
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", MNIST_NAMES)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_one_batch_loss_and_every_gradient_match_torch(name, dtype, rng):
     ours, theirs = twins(name, dtype)
@@ -78,3 +81,31 @@ def test_interop_rejects_mismatched_models():
 def test_lenet_rejects_flat_input_with_a_clear_error():
     with pytest.raises(RuntimeError, match="conv2d"):
         models.LeNet()(mm.tensor(np.zeros((2, 784), dtype=np.float32)))
+
+
+def without_dropout(model):
+    """Dropout masks come from each framework's own RNG; p = 0 makes training mode comparable."""
+    for module in model.modules():
+        if type(module).__name__ == "Dropout":
+            module.p = 0.0
+    return model
+
+
+@pytest.mark.parametrize("training", [True, False], ids=["train-mode", "eval-mode"])
+def test_cifar_alexnet_matches_torch_in_both_modes(training, rng):
+    ours, theirs = twins("CifarAlexNet", np.float64)
+    ours.train(training)
+    theirs.train(training)
+    without_dropout(ours)
+    without_dropout(theirs)
+    images = rng.standard_normal((4, 3, 32, 32))
+    labels = rng.integers(0, 10, size=4)
+    our_loss = F.cross_entropy(ours(mm.tensor(images)), mm.tensor(labels))
+    our_loss.backward()
+    their_loss = torch.nn.functional.cross_entropy(theirs(torch.from_numpy(images)), torch.from_numpy(labels))
+    their_loss.backward()
+    assert_close(our_loss, their_loss, RTOL[np.float64], "loss")
+    for (name, ours_p), theirs_p in zip(ours.named_parameters(), theirs.parameters()):
+        assert_close(ours_p.grad, theirs_p.grad, 1e-9, f"CifarAlexNet.{name}.grad")
+    for name, value in theirs.state_dict().items():  # running statistics moved alike in train mode
+        assert_close(ours.state_dict()[name], value, RTOL[np.float64], name)
