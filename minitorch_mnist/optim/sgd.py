@@ -6,6 +6,8 @@ For each parameter p with gradient g, at every step:
     buf = momentum * buf + (1 - dampening) * g   (later steps)
     g = g + momentum * buf   if nesterov   else   g = buf      (only when momentum != 0)
     p = p - lr * g
+
+State per parameter (only when momentum != 0): "momentum_buffer", an array like the parameter.
 """
 
 from .optimizer import Optimizer
@@ -13,11 +15,16 @@ from .optimizer import Optimizer
 
 class SGD(Optimizer):
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False):
-        if lr < 0 or momentum < 0 or weight_decay < 0:
-            raise ValueError(f"SGD: lr, momentum and weight_decay must be >= 0, got lr={lr}, "
-                             f"momentum={momentum}, weight_decay={weight_decay}")
+        # PyTorch's checks and messages
+        if lr < 0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening")
+            raise ValueError(f"Nesterov momentum requires a momentum > 0 and zero dampening, "
+                             f"got momentum={momentum}, dampening={dampening}")
         # Python floats keep float32 parameters float32 (a NumPy float64 scalar would promote them)
         defaults = dict(lr=float(lr), momentum=float(momentum), dampening=float(dampening),
                         weight_decay=float(weight_decay), nesterov=bool(nesterov))

@@ -1,0 +1,63 @@
+"""Adam (Kingma & Ba, 2015) exactly as torch.optim.Adam with amsgrad=False.
+
+For each parameter p with gradient g, at step t = 1, 2, ...:
+    g = g + weight_decay * p                  (L2 penalty added to the gradient, not AdamW's decoupled decay)
+    m = beta1 * m + (1 - beta1) * g           (first moment, m starts at 0)
+    v = beta2 * v + (1 - beta2) * g * g       (second moment, v starts at 0)
+    m_hat = m / (1 - beta1 ** t)              (bias corrections: undo the pull towards the zero start)
+    v_hat = v / (1 - beta2 ** t)
+    p = p - lr * m_hat / (sqrt(v_hat) + eps)
+
+State per parameter: "step" (t, a Python int), "exp_avg" (m) and "exp_avg_sq" (v), arrays like the parameter.
+"""
+
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0):
+        # PyTorch's checks and messages
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        # Python floats keep float32 parameters float32 (a NumPy float64 scalar would promote them)
+        defaults = dict(lr=float(lr), betas=(float(betas[0]), float(betas[1])), eps=float(eps),
+                        weight_decay=float(weight_decay))
+        super().__init__(params, defaults)
+
+    def step(self):
+        for group in self.param_groups:
+            lr, (beta1, beta2), eps, weight_decay = group["lr"], group["betas"], group["eps"], group["weight_decay"]
+            for parameter in group["params"]:
+                if parameter.grad is None:
+                    continue
+                grad = parameter.grad.data
+                if weight_decay != 0:
+                    grad = grad + weight_decay * parameter.data
+                state = self.state.setdefault(parameter, {})
+                if not state:
+                    state["step"] = 0
+                    state["exp_avg"] = np.zeros_like(parameter.data)
+                    state["exp_avg_sq"] = np.zeros_like(parameter.data)
+                state["step"] += 1
+                step, exp_avg, exp_avg_sq = state["step"], state["exp_avg"], state["exp_avg_sq"]
+
+                # m = beta1 * m + (1 - beta1) * g, in the form torch computes it (a lerp): m + (1 - beta1) * (g - m)
+                exp_avg += (1 - beta1) * (grad - exp_avg)
+                exp_avg_sq *= beta2
+                exp_avg_sq += (1 - beta2) * grad * grad
+
+                # lr * m_hat / (sqrt(v_hat) + eps), with the corrections folded into scalars as torch does
+                step_size = lr / (1 - beta1 ** step)
+                bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
+                denominator = np.sqrt(exp_avg_sq) / bias_correction2_sqrt + eps
+                parameter.data -= step_size * exp_avg / denominator
