@@ -1,19 +1,23 @@
 """Saving and loading model weights as .npz (no pickle: loading an untrusted file cannot run code).
 
-The file holds the state_dict arrays under their names plus the model's name under MODEL_KEY. The
-reference package writes the same format, so weights trained in either framework load in the other.
+The file holds the state_dict arrays under their names, plus the model's name and the dataset it was
+trained on under MODEL_KEY and DATASET_KEY. The reference package writes the same format, so weights
+trained in either framework load in the other.
 """
 
 import os
 import tempfile
+from collections import namedtuple
 from pathlib import Path
 
 import numpy as np
 
-MODEL_KEY = "__model__"
+MODEL_KEY, DATASET_KEY = "__model__", "__dataset__"
+
+Weights = namedtuple("Weights", ["model", "dataset", "state"])
 
 
-def save_weights(path, state_dict, model_name):
+def save_weights(path, state_dict, model_name, dataset="mnist"):
     """Write atomically: a temp file in the same folder, then rename, so a crash never leaves half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -21,8 +25,8 @@ def save_weights(path, state_dict, model_name):
     for name, array in arrays.items():
         if array.dtype == object:
             raise TypeError(f"save_weights: {name!r} is not a numeric array (got {type(state_dict[name]).__name__})")
-    arrays[MODEL_KEY] = np.array(model_name)
-    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    arrays[MODEL_KEY], arrays[DATASET_KEY] = np.array(model_name), np.array(dataset)
+    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as file:
             np.savez(file, **arrays)
@@ -34,7 +38,7 @@ def save_weights(path, state_dict, model_name):
 
 
 def load_weights(path):
-    """(model_name, {name: np.ndarray}) from a file written by save_weights."""
+    """Weights(model, dataset, state) from a file written by save_weights."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no weights file at {path}")
@@ -45,4 +49,6 @@ def load_weights(path):
         raise ValueError(f"{path}: not a weights file written by save_weights ({error})") from None
     if MODEL_KEY not in arrays:
         raise ValueError(f"{path}: not a weights file written by save_weights (no {MODEL_KEY} entry)")
-    return str(arrays.pop(MODEL_KEY)), arrays
+    model = str(arrays.pop(MODEL_KEY))
+    dataset = str(arrays.pop(DATASET_KEY, "mnist"))
+    return Weights(model, dataset, arrays)

@@ -1,16 +1,16 @@
 """The training loop of the tutorials, written once for both frameworks.
 
 The engine copies PyTorch's API, so the very same loop trains an engine model or a PyTorch model; a
-`backend` supplies the three things that differ: turning a batch of engine Tensors into the
-framework's tensors, the loss function and the no-grad context. reference/backend.py is PyTorch's.
+`backend` supplies what differs: turning a batch of engine Tensors into the framework's tensors, the
+loss function, the no-grad context, and moving state (weights, optimizer buffers, RNG) to and from
+NumPy for checkpoints. reference/backend.py is PyTorch's.
 """
 
 import math
-import time
 
 from tqdm import tqdm
 
-from . import function
+from . import function, random
 from .nn import functional as F
 
 
@@ -35,13 +35,34 @@ class EngineBackend:
     def load_numpy_state(model, state):
         model.load_state_dict(state)
 
+    @staticmethod
+    def to_numpy_tree(tree):
+        """Optimizer state as NumPy arrays and plain values (the engine's already is)."""
+        return tree
+
+    @staticmethod
+    def from_numpy_tree(tree):
+        return tree
+
+    @staticmethod
+    def rng_state():
+        return random.generator().bit_generator.state
+
+    @staticmethod
+    def set_rng_state(state):
+        random.generator().bit_generator.state = state
+
 
 class NonFiniteLossError(RuntimeError):
     pass
 
 
-def train_one_epoch(model, optimizer, loader, backend=EngineBackend, epoch=1, progress=True):
-    """One pass over `loader`; returns the mean training loss. Shows a bar with the running loss."""
+def train_one_epoch(model, optimizer, loader, backend=EngineBackend, epoch=1, progress=True, on_step=None):
+    """One pass over `loader`; returns the mean training loss. Shows a bar with the running loss.
+
+    on_step(step, loss) is called after every optimizer step (step counts from 1 within the epoch).
+    A NaN or infinite loss raises NonFiniteLossError before it can reach the weights.
+    """
     model.train()
     total_loss, total_samples = 0.0, 0
     bar = tqdm(loader, desc=f"epoch {epoch}", unit="batch", disable=not progress, leave=False)
@@ -49,14 +70,16 @@ def train_one_epoch(model, optimizer, loader, backend=EngineBackend, epoch=1, pr
         x, y = backend.batch(images, labels)
         optimizer.zero_grad()
         loss = backend.cross_entropy(model(x), y)
-        loss.backward()
-        optimizer.step()
         loss_value = loss.item()
         if not math.isfinite(loss_value):
             raise NonFiniteLossError(f"training loss became {loss_value} at epoch {epoch}, step {step}")
+        loss.backward()
+        optimizer.step()
         total_loss += loss_value * len(labels)
         total_samples += len(labels)
         bar.set_postfix(loss=f"{total_loss / total_samples:.4f}")
+        if on_step is not None:
+            on_step(step, loss_value)
     return total_loss / total_samples
 
 
@@ -72,18 +95,3 @@ def evaluate(model, loader, backend=EngineBackend):
             correct += (logits.argmax(1) == y).sum().item()
             total += len(labels)
     return total_loss / total, 100.0 * correct / total
-
-
-def fit(model, optimizer, train_loader, test_loader, epochs, backend=EngineBackend, progress=True, log=print):
-    """Train for `epochs`, evaluating on `test_loader` after each; returns one dict of metrics per epoch."""
-    history = []
-    for epoch in range(1, epochs + 1):
-        start = time.perf_counter()
-        train_loss = train_one_epoch(model, optimizer, train_loader, backend, epoch, progress)
-        seconds = time.perf_counter() - start
-        test_loss, test_accuracy = evaluate(model, test_loader, backend)
-        history.append(dict(epoch=epoch, train_loss=train_loss, test_loss=test_loss,
-                            test_accuracy=test_accuracy, seconds=seconds))
-        log(f"epoch {epoch}: train loss {train_loss:.4f} | test loss {test_loss:.4f}, "
-            f"test accuracy {test_accuracy:.2f}% | {seconds:.1f} s")
-    return history

@@ -12,7 +12,7 @@ from .models import MODELS
 
 
 def torch_framework(args):
-    return dict(models=MODELS, backend=TorchBackend(args.device), make_optimizer=torch.optim.SGD,
+    return dict(models=MODELS, backend=TorchBackend(args.device), optim_module=torch.optim,
                 seed_everything=torch.manual_seed)
 
 

@@ -37,7 +37,7 @@ def test_train_saves_weights_that_both_frameworks_evaluate_alike(mnist_root, tmp
     assert "epoch 1: train loss" in trained
     engine_accuracy = accuracy_in(trained)
     assert engine_accuracy > 88.0  # logistic regression reaches ~91% after one epoch
-    assert load_weights(weights)[0] == "logistic"
+    assert load_weights(weights).model == "logistic"
 
     assert run_engine("evaluate", str(weights), "--data-dir", str(mnist_root)) == 0
     assert accuracy_in(capsys.readouterr().out) == engine_accuracy
@@ -87,8 +87,8 @@ def test_save_weights_is_atomic_when_writing_fails(tmp_path):
     save_weights(path, {"w": np.ones(3, dtype=np.float32)}, "logistic")
     with pytest.raises(TypeError):
         save_weights(path, {"w": np.ones(3, dtype=np.float32), "bad": object()}, "logistic")
-    name, state = load_weights(path)
-    assert name == "logistic" and state["w"].tolist() == [1.0, 1.0, 1.0]
+    weights = load_weights(path)
+    assert weights.model == "logistic" and weights.state["w"].tolist() == [1.0, 1.0, 1.0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"], "no temp file left behind"
 
 

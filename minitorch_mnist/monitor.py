@@ -1,0 +1,188 @@
+"""Watching a run: metrics files (CSV and JSONL), gradient statistics, PNG plots, TensorBoard scalars.
+
+    log_dir/steps.csv      one row per optimizer step: epoch, step, loss, lr
+    log_dir/epochs.csv     one row per epoch: losses, accuracies, lr, seconds
+    log_dir/epochs.jsonl   the same rows as JSON, plus the per-layer gradient statistics
+    log_dir/curves.png     loss and accuracy per epoch (plot_curves)
+    log_dir/samples.png    a grid of test images with predicted and true labels (plot_samples)
+    log_dir/tensorboard/   event files, when the `tensorboard` package is installed
+"""
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .tensor import Tensor
+
+STEP_FIELDS = ["epoch", "step", "loss", "lr"]
+
+
+def gradient_stats(named_parameters):
+    """{name: {norm, mean, std}} of each parameter's current .grad: watch for vanishing or exploding gradients."""
+    stats = {}
+    for name, parameter in named_parameters:
+        if parameter.grad is None:
+            continue
+        grad = np.asarray(to_numpy(parameter.grad), dtype=np.float64)
+        stats[name] = {"norm": float(np.linalg.norm(grad)), "mean": float(grad.mean()), "std": float(grad.std())}
+    return stats
+
+
+def format_gradient_stats(stats):
+    """A printable table of gradient_stats."""
+    width = max([len(name) for name in stats] + [9])
+    lines = [f"{'parameter':<{width}}  {'|grad|':>10}  {'mean':>10}  {'std':>10}"]
+    for name, row in stats.items():
+        lines.append(f"{name:<{width}}  {row['norm']:>10.3e}  {row['mean']:>10.3e}  {row['std']:>10.3e}")
+    return "\n".join(lines)
+
+
+def to_numpy(tensor):
+    """An engine or torch tensor's values as a NumPy array (the monitor serves both frameworks)."""
+    if isinstance(tensor, Tensor):
+        return tensor.data
+    return tensor.detach().cpu().numpy()
+
+
+class MetricsLog:
+    """Appends step and epoch metrics to files in `log_dir` as training goes (flushed each line)."""
+
+    def __init__(self, log_dir, resume_after_epoch=None):
+        self.dir = Path(log_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.steps_path, self.epochs_csv, self.epochs_jsonl = (
+            self.dir / "steps.csv", self.dir / "epochs.csv", self.dir / "epochs.jsonl")
+        if resume_after_epoch is None:
+            for path in (self.steps_path, self.epochs_csv, self.epochs_jsonl):
+                path.unlink(missing_ok=True)
+        else:
+            self._drop_rows_after(resume_after_epoch)
+        self.tensorboard = _tensorboard_writer(self.dir / "tensorboard")
+
+    def log_step(self, epoch, step, loss, lr):
+        _append_csv(self.steps_path, STEP_FIELDS, dict(epoch=epoch, step=step, loss=loss, lr=lr))
+        if self.tensorboard is not None:
+            self.tensorboard.add_scalar("train/step_loss", loss, step)
+
+    def log_epoch(self, row, grad_stats=None):
+        """row: flat dict of numbers (epoch first); grad_stats goes to the JSONL file only."""
+        _append_csv(self.epochs_csv, list(row), row)
+        with open(self.epochs_jsonl, "a") as file:
+            file.write(json.dumps(dict(row, gradients=grad_stats or {})) + "\n")
+        if self.tensorboard is not None:
+            for name, value in row.items():
+                if name != "epoch" and isinstance(value, (int, float)) and math.isfinite(value):
+                    self.tensorboard.add_scalar(f"epoch/{name}", value, row["epoch"])
+            self.tensorboard.flush()
+
+    def close(self):
+        if self.tensorboard is not None:
+            self.tensorboard.close()
+
+    def _drop_rows_after(self, epoch):
+        """On resume: forget what a killed run logged after the checkpoint's epoch."""
+        for path in (self.steps_path, self.epochs_csv):
+            if path.exists():
+                with open(path, newline="") as file:
+                    rows = list(csv.DictReader(file))
+                kept = [row for row in rows if int(row["epoch"]) <= epoch]
+                _rewrite(path, "".join(_csv_lines(rows[0].keys(), kept)) if rows else "")
+        if self.epochs_jsonl.exists():
+            lines = self.epochs_jsonl.read_text().splitlines(keepends=True)
+            _rewrite(self.epochs_jsonl, "".join(line for line in lines if json.loads(line)["epoch"] <= epoch))
+
+
+def _append_csv(path, fields, row):
+    new_file = not path.exists()
+    with open(path, "a", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=fields)
+        if new_file:
+            writer.writeheader()
+        writer.writerow(row)
+
+
+def _csv_lines(fields, rows):
+    yield ",".join(fields) + "\r\n"
+    for row in rows:
+        yield ",".join(row[field] for field in fields) + "\r\n"
+
+
+def _rewrite(path, text):
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text)
+    temporary.replace(path)
+
+
+def _tensorboard_writer(folder):
+    """TensorBoard's own event writer when the package is installed (no TensorFlow or torch needed), else None."""
+    try:
+        from tensorboard.summary import Writer
+    except ImportError:
+        return None
+    return Writer(str(folder))
+
+
+def plot_curves(history, path):
+    """Loss (train and evaluation) and accuracy per epoch, side by side, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    epochs = [row["epoch"] for row in history]
+    figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(10, 4))
+    loss_axes.plot(epochs, [row["train_loss"] for row in history], marker="o", label="train")
+    loss_axes.plot(epochs, [row["eval_loss"] for row in history], marker="o", label=history[0]["eval_set"])
+    loss_axes.set(xlabel="epoch", ylabel="cross-entropy loss", title="loss")
+    loss_axes.legend()
+    accuracy_axes.plot(epochs, [row["eval_accuracy"] for row in history], marker="o", color="C1",
+                       label=history[0]["eval_set"])
+    accuracy_axes.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
+    accuracy_axes.legend()
+    figure.tight_layout()
+    return _save_figure(figure, path)
+
+
+def plot_samples(images, predictions, labels, path, class_names=None, columns=8):
+    """A grid of images titled 'predicted (true)', wrong predictions in red, as a PNG.
+
+    images: (N, C, H, W) or (N, H, W) array, any scale (each image is stretched to its own min..max).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    images = np.asarray(images)
+    rows = math.ceil(len(images) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(columns * 1.3, rows * 1.5), squeeze=False)
+    for index, axis in enumerate(axes.flat):
+        axis.axis("off")
+        if index >= len(images):
+            continue
+        image = images[index]
+        image = image.transpose(1, 2, 0) if image.ndim == 3 else image
+        image = image.squeeze(-1) if image.ndim == 3 and image.shape[-1] == 1 else image
+        low, high = image.min(), image.max()
+        axis.imshow((image - low) / (high - low + 1e-12), cmap="gray" if image.ndim == 2 else None)
+        predicted, true = int(predictions[index]), int(labels[index])
+        if class_names:
+            predicted, true = class_names[predicted], class_names[true]
+        axis.set_title(f"{predicted} ({true})", fontsize=8, color="black" if predicted == true else "red")
+    figure.suptitle("predicted (true)", fontsize=10)
+    figure.tight_layout()
+    return _save_figure(figure, path)
+
+
+def _save_figure(figure, path):
+    from matplotlib import pyplot as plt
+
+    path = Path(path)
+    temporary = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    figure.savefig(temporary, dpi=100)
+    plt.close(figure)
+    temporary.replace(path)
+    return path
