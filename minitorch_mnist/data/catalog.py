@@ -2,24 +2,24 @@
 
 from collections import namedtuple
 
+from .cifar import CIFAR10
+from .dataset import Subset
+from .fashion import FashionMNIST
+from .mnist import MNIST
+from .splits import stratified_split
+
 DatasetEntry = namedtuple("DatasetEntry", ["load", "input_shape"])
 
 
 def _mnist(root, train):
-    from .mnist import MNIST
-
     return MNIST(root, train=train)
 
 
 def _fashion(root, train):
-    from .fashion import FashionMNIST
-
     return FashionMNIST(root, train=train)
 
 
 def _cifar10(root, train):
-    from .cifar import CIFAR10
-
     return CIFAR10(root, train=train, download=True)
 
 
@@ -41,8 +41,5 @@ def split_for_validation(train_set, val_fraction, seed):
     """(training subset, validation subset), stratified by class; (train_set, None) when val_fraction is 0."""
     if val_fraction == 0:
         return train_set, None
-    from .dataset import Subset
-    from .splits import stratified_split
-
     train_indices, val_indices = stratified_split(train_set.targets, val_fraction=val_fraction, seed=seed)
     return Subset(train_set, train_indices), Subset(train_set, val_indices)

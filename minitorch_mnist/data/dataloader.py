@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import random
 from ..tensor import Tensor
+from .dataset import gather
 
 
 class DataLoader:
@@ -58,17 +59,9 @@ class DataLoader:
         return self._batches(self.last_order)
 
     def _batches(self, order):
-        fetch = getattr(self.dataset, "__getitems__", None) or self._fetch_one_by_one
         for k in range(len(self)):
             indices = order[k * self.batch_size:(k + 1) * self.batch_size]
-            yield _to_tensors(fetch(indices))
-
-    def _fetch_one_by_one(self, indices):
-        """The fallback for datasets without __getitems__: one item at a time, then stack each field."""
-        items = [self.dataset[int(i)] for i in indices]
-        if isinstance(items[0], (tuple, list)):
-            return tuple(np.stack([np.asarray(item[f]) for item in items]) for f in range(len(items[0])))
-        return np.stack([np.asarray(item) for item in items])
+            yield _to_tensors(gather(self.dataset, indices))
 
 
 def _to_tensors(batch):

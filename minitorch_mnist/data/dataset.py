@@ -1,12 +1,13 @@
-"""Dataset: anything with a length and numbered items; TensorDataset wraps arrays that share their first dimension.
+"""Dataset: anything with a length and numbered items; TensorDataset wraps arrays that share their first dimension;
+Subset is a dataset seen through a list of its indices (what random_split and stratified_split hand out).
 
 The DataLoader asks a dataset for a whole batch at once when it can (PyTorch's batched-fetch protocol):
 
     dataset.__getitems__(indices)   indices: 1-D int64 NumPy array  ->  one batched array per field
 
 TensorDataset and MNIST answer that with one fancy-indexing gather per field, so an epoch costs a few NumPy calls
-per batch instead of a Python call per sample. A dataset without __getitems__ still works: the loader then fetches
-items one by one and stacks them.
+per batch instead of a Python call per sample. A dataset without __getitems__ still works: `gather` (what the
+loader calls) then fetches items one by one and stacks them.
 """
 
 import numpy as np
@@ -52,3 +53,48 @@ class TensorDataset(Dataset):
     def __getitems__(self, indices):
         """A batch: one gather per array (indices: 1-D int64 array)."""
         return tuple(a[indices] for a in self.arrays)
+
+
+class Subset(Dataset):
+    """Item i is dataset[indices[i]], like torch.utils.data.Subset; `dataset` and `indices` (int64 array) kept.
+
+    Batched fetch goes through to the dataset in one call: subset.__getitems__(b) = gather(dataset, indices[b]).
+    """
+
+    def __init__(self, dataset, indices):
+        indices = np.asarray(indices)
+        if indices.ndim != 1 or not (np.issubdtype(indices.dtype, np.integer) or indices.size == 0):
+            raise ValueError(f"Subset: indices must be a 1-D sequence of ints, got {indices.dtype} array of shape "
+                             f"{indices.shape}")
+        n = len(dataset)
+        if indices.size and (indices.min() < -n or indices.max() >= n):
+            bad = indices[(indices < -n) | (indices >= n)][0]
+            raise IndexError(f"Subset: index {bad} is out of range for a dataset of {n} items")
+        self.dataset = dataset
+        self.indices = indices.astype(np.int64)
+
+    def __len__(self):
+        return len(self.indices)
+
+    def __getitem__(self, index):
+        return self.dataset[int(self.indices[index])]
+
+    def __getitems__(self, indices):
+        """A batch of the dataset's items at self.indices[indices], fetched as the dataset fetches batches."""
+        return gather(self.dataset, self.indices[indices])
+
+
+def gather(dataset, indices):
+    """The items at `indices` (1-D int64 array) as one batched array per field (or one array).
+
+    dataset.__getitems__(indices) when the dataset has it; otherwise dataset[i] for each index, stacked per field.
+    """
+    fetch = getattr(dataset, "__getitems__", None)
+    if fetch is not None:
+        return fetch(indices)
+    items = [dataset[int(i)] for i in indices]
+    if not items:
+        raise ValueError(f"gather: no indices given for {type(dataset).__name__}")
+    if isinstance(items[0], (tuple, list)):
+        return tuple(np.stack([np.asarray(item[f]) for item in items]) for f in range(len(items[0])))
+    return np.stack([np.asarray(item) for item in items])

