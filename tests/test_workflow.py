@@ -186,3 +186,24 @@ def test_a_run_killed_mid_epoch_and_resumed_matches_the_uninterrupted_run(mnist_
     epochs_logged = [json.loads(line)["epoch"] for line in (killed_dir / "epochs.jsonl").read_text().splitlines()]
     assert epochs_logged == [1, 2, 3], "the killed epoch's partial log was dropped on resume"
     assert (killed_dir / "samples.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_frozen_backbone_stays_bit_identical_while_the_head_trains(rng):
+    from minitorch_mnist.models import LeNet
+
+    model = LeNet()
+    for layer in (model.conv1, model.conv2, model.fc1):
+        layer.requires_grad_(False)
+    frozen_before = {name: value for name, value in model.state_dict().items() if not name.startswith(("fc2", "fc3"))}
+    head_before = model.fc3.weight.data.copy()
+    optimizer = mm.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-3)
+    for _ in range(5):
+        images = mm.tensor(rng.standard_normal((8, 1, 28, 28)).astype(np.float32))
+        labels = mm.tensor(rng.integers(0, 10, size=8))
+        optimizer.zero_grad()
+        mm.nn.functional.cross_entropy(model(images), labels).backward()
+        optimizer.step()
+    for name, value in frozen_before.items():
+        assert np.array_equal(model.state_dict()[name], value), f"{name} changed although frozen"
+        assert model.state_dict()[name].dtype == value.dtype
+    assert not np.array_equal(model.fc3.weight.data, head_before)
