@@ -5,16 +5,16 @@ A checkpoint is any nested structure of dicts, lists, numbers, strings, booleans
 as its own .npz entry and the rest as JSON in the entry META_KEY, where {"__array__": "a7"} marks the
 place of array a7. Loading uses allow_pickle=False, so an untrusted file cannot run code.
 
-The write is atomic (a temp file in the same folder, fsync, then os.replace): a process killed at any
-moment leaves the previous checkpoint intact and loadable.
+The write is atomic (atomic.py: a temp file in the same folder, fsync, then rename): a process killed at
+any moment leaves the previous checkpoint intact and loadable.
 """
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from .atomic import atomic_write
 
 META_KEY = "__meta__"
 FORMAT = "minitorch_mnist.checkpoint/1"
@@ -23,20 +23,11 @@ FORMAT = "minitorch_mnist.checkpoint/1"
 def save_checkpoint(path, state):
     """Write `state` (nested dicts/lists of plain values and NumPy arrays) to `path` atomically."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {}
     meta = json.dumps({"format": FORMAT, "state": _encode(state, arrays)})
     arrays[META_KEY] = np.array(meta)
-    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            np.savez(file, **arrays)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        os.unlink(temp_name)
-        raise
+    with atomic_write(path) as temporary, open(temporary, "wb") as file:
+        np.savez(file, **arrays)  # a file object: np.savez would append ".npz" to a name without it
     return path
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic import atomic_write
 from .tensor import Tensor
 
 STEP_FIELDS = ["epoch", "step", "loss", "lr"]
@@ -111,9 +112,8 @@ def _csv_lines(fields, rows):
 
 
 def _rewrite(path, text):
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text)
-    temporary.replace(path)
+    with atomic_write(path) as temporary:
+        temporary.write_text(text)
 
 
 def _tensorboard_writer(folder):
@@ -180,9 +180,7 @@ def plot_samples(images, predictions, labels, path, class_names=None, columns=8)
 def _save_figure(figure, path):
     from matplotlib import pyplot as plt
 
-    path = Path(path)
-    temporary = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    figure.savefig(temporary, dpi=100)
+    with atomic_write(path) as temporary:
+        figure.savefig(temporary, dpi=100)
     plt.close(figure)
-    temporary.replace(path)
-    return path
+    return Path(path)

@@ -5,12 +5,12 @@ trained on under MODEL_KEY and DATASET_KEY. The reference package writes the sam
 trained in either framework load in the other.
 """
 
-import os
-import tempfile
 from collections import namedtuple
 from pathlib import Path
 
 import numpy as np
+
+from .atomic import atomic_write
 
 MODEL_KEY, DATASET_KEY = "__model__", "__dataset__"
 
@@ -18,23 +18,15 @@ Weights = namedtuple("Weights", ["model", "dataset", "state"])
 
 
 def save_weights(path, state_dict, model_name, dataset="mnist"):
-    """Write atomically: a temp file in the same folder, then rename, so a crash never leaves half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write atomically (see atomic.py), so a crash never leaves half a file."""
     arrays = {name: np.asarray(value) for name, value in state_dict.items()}
     for name, array in arrays.items():
         if array.dtype == object:
             raise TypeError(f"save_weights: {name!r} is not a numeric array (got {type(state_dict[name]).__name__})")
     arrays[MODEL_KEY], arrays[DATASET_KEY] = np.array(model_name), np.array(dataset)
-    descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            np.savez(file, **arrays)
-        os.replace(temp_name, path)
-    except BaseException:
-        os.unlink(temp_name)
-        raise
-    return path
+    with atomic_write(path) as temporary, open(temporary, "wb") as file:
+        np.savez(file, **arrays)  # a file object: np.savez would append ".npz" to a name without it
+    return Path(path)
 
 
 def load_weights(path):

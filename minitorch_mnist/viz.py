@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic import atomic_write
+
 
 def draw_graph(tensor, params=None, show_grad_norms=False):
     """DOT text for the graph that produced `tensor`.
@@ -61,7 +63,6 @@ def render(dot_text, path):
     if dot is None:
         raise RuntimeError("render: Graphviz's `dot` program is not installed (Debian: apt-get install graphviz); "
                            "save the .dot text instead, or paste it into any Graphviz viewer")
-    temporary = path.with_name(f".{path.name}.tmp")
-    subprocess.run([dot, f"-T{path.suffix[1:]}", "-o", str(temporary)], input=dot_text, text=True, check=True)
-    temporary.replace(path)
+    with atomic_write(path) as temporary:
+        subprocess.run([dot, f"-T{path.suffix[1:]}", "-o", str(temporary)], input=dot_text, text=True, check=True)
     return path

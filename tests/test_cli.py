@@ -140,3 +140,9 @@ def test_a_model_that_does_not_fit_the_dataset_is_refused(capsys):
     assert run_engine("train", "--dataset", "cifar10", "--model", "lenet") == 1
     assert "model lenet takes inputs of shape (1, 28, 28), but cifar10 images have shape (3, 32, 32); " \
            "for cifar10 use one of: alexnet" in capsys.readouterr().err
+
+
+def test_weights_file_names_need_no_npz_suffix(tmp_path):
+    save_weights(tmp_path / "lenet.weights", {"w": np.arange(3, dtype=np.float32)}, "lenet")
+    assert load_weights(tmp_path / "lenet.weights").state["w"].tolist() == [0.0, 1.0, 2.0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lenet.weights"]
