@@ -34,6 +34,8 @@ def from_numpy(array):
 
 
 from . import data, nn, optim  # noqa: E402  (they build on Tensor, defined above)
+from . import onnx  # noqa: E402  (mm.onnx.export; the onnx package itself is imported only when exporting)
+from .summary import summary  # noqa: E402
 
-__all__ = ["nn", "optim", "data", "Tensor", "tensor", "from_numpy", "no_grad", "enable_grad", "is_grad_enabled", "manual_seed",
-           "float32", "float64", "int64"]
+__all__ = ["nn", "optim", "data", "onnx", "summary", "Tensor", "tensor", "from_numpy", "no_grad", "enable_grad",
+           "is_grad_enabled", "manual_seed", "float32", "float64", "int64"]

@@ -18,6 +18,7 @@ def atomic_write(path):
     # the temp name keeps the suffix, so writers that go by it (matplotlib's savefig) pick the right format
     descriptor, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
     os.close(descriptor)
+    os.chmod(temp_name, 0o666 & ~_umask())  # mkstemp makes it private (0600); give it a normal file's mode
     try:
         yield Path(temp_name)
         with open(temp_name, "rb+") as written:
@@ -26,3 +27,10 @@ def atomic_write(path):
     except BaseException:
         os.unlink(temp_name)
         raise
+
+
+def _umask():
+    """The process's umask (it can only be read by setting it, so set it back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

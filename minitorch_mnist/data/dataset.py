@@ -21,12 +21,6 @@ class Dataset:
     Subclasses implement __len__ and __getitem__, and may add __getitems__(indices) for batched fetching.
     """
 
-    def __len__(self):
-        raise NotImplementedError(f"{type(self).__name__} must implement __len__")
-
-    def __getitem__(self, index):
-        raise NotImplementedError(f"{type(self).__name__} must implement __getitem__")
-
 
 class TensorDataset(Dataset):
     """Item i is (arrays[0][i], arrays[1][i], ...), like torch.utils.data.TensorDataset.

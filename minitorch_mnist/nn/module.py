@@ -2,6 +2,9 @@
 
 Assigning a Parameter or a Module to an attribute registers it (as in torch.nn.Module), which is how
 parameters(), state_dict() and train()/eval() find everything without being told.
+
+Calling a module runs forward() and then its forward hooks (register_forward_hook), which is how
+summary() records every layer's output shape and the ONNX exporter learns which layer made a tensor.
 """
 
 from collections import OrderedDict, namedtuple
@@ -20,6 +23,7 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
 
     # ---- registration ----
     def __setattr__(self, name, value):
@@ -70,7 +74,28 @@ class Module:
     def __call__(self, *args, **kwargs):
         if not hasattr(type(self), "forward"):
             raise TypeError(f"{type(self).__name__} has no forward() method to call")
-        return self.forward(*args, **kwargs)
+        output = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks.values()):  # a copy: a hook may remove itself
+            replaced = hook(self, args, output)
+            if replaced is not None:
+                output = replaced
+        return output
+
+    def register_forward_hook(self, hook, *, prepend=False):
+        """Call hook(module, inputs, output) after every forward(), as in PyTorch.
+
+        `inputs` is the tuple of positional arguments (keyword arguments are not passed); a hook that
+        returns something other than None replaces the output, and later hooks see the replacement.
+        Hooks run in registration order (prepend=True puts this one first). Returns a handle whose
+        remove() unregisters the hook; the handle is also a context manager that removes it on exit.
+        """
+        if not callable(hook):
+            raise TypeError(f"register_forward_hook: hook must be callable, got {type(hook).__name__}")
+        handle = RemovableHandle(self._forward_hooks)
+        self._forward_hooks[handle.id] = hook
+        if prepend:
+            self._forward_hooks.move_to_end(handle.id, last=False)
+        return handle
 
     # ---- walking the tree ----
     def named_modules(self, prefix=""):
@@ -203,6 +228,26 @@ class Module:
             return f"{type(self).__name__}({extra})"
         body = "\n  ".join(([extra] if extra else []) + lines)
         return f"{type(self).__name__}(\n  {body}\n)"
+
+
+class RemovableHandle:
+    """What register_forward_hook returns: remove() takes the hook out again (a second call does nothing)."""
+
+    _next_id = 0
+
+    def __init__(self, hooks):
+        self._hooks = hooks
+        self.id = RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+
+    def remove(self):
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.remove()
 
 
 def _as_array(value):

@@ -18,7 +18,10 @@ from .optimizer import Optimizer
 
 
 class LRScheduler:
-    """Base: owns the optimizer, records base_lrs (group["initial_lr"]) and the lrs after each step."""
+    """Base: owns the optimizer, records base_lrs (group["initial_lr"]) and the lrs after each step.
+
+    A subclass defines get_lr(): the lrs for epoch self.last_epoch, computed from the current ones.
+    """
 
     def __init__(self, optimizer, last_epoch=-1):
         if not isinstance(optimizer, Optimizer):
@@ -35,10 +38,6 @@ class LRScheduler:
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self.step()  # epoch 0 (or the epoch after last_epoch): sets the lrs for it
-
-    def get_lr(self):
-        """The lrs for epoch self.last_epoch, computed from the current ones (each scheduler says how)."""
-        raise NotImplementedError
 
     def step(self):
         self.last_epoch += 1
