@@ -4,7 +4,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .function import Node
+from .function import Node, is_grad_enabled
 from .ops import elementwise, matmul, reduce
 from .ops import shape as shape_ops
 
@@ -93,6 +93,26 @@ class Tensor:
     def zero_(self):
         self.data[...] = 0
         return self
+
+    # ---- in-place arithmetic: for updates under no_grad (x -= lr * x.grad), never part of a graph ----
+    def _update_in_place(self, numpy_op, other):
+        if is_grad_enabled() and self.requires_grad:
+            raise RuntimeError("a tensor that requires grad is being used in an in-place operation; "
+                               "do the update inside `with no_grad():`")
+        numpy_op(self.data, other.data if isinstance(other, Tensor) else other, out=self.data, casting="same_kind")
+        return self
+
+    def __iadd__(self, other):
+        return self._update_in_place(np.add, other)
+
+    def __isub__(self, other):
+        return self._update_in_place(np.subtract, other)
+
+    def __imul__(self, other):
+        return self._update_in_place(np.multiply, other)
+
+    def __itruediv__(self, other):
+        return self._update_in_place(np.divide, other)
 
     # ---- backpropagation ----
     def backward(self, gradient=None):

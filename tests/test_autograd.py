@@ -206,3 +206,18 @@ def test_float32_stays_float32_with_python_numbers(expression, rng):
     out = FLOAT32_EXPRESSIONS[expression](x)
     out.backward(mm.tensor(upstream_grad(rng, out.shape, np.float32)))
     assert out.dtype == np.float32 and x.grad.dtype == np.float32
+
+
+def test_in_place_update_under_no_grad_keeps_the_leaf_and_its_dtype():
+    weights = mm.tensor([1.0, 2.0], requires_grad=True)
+    (weights * 3.0).sum().backward()
+    with mm.no_grad():
+        weights -= weights.grad * 0.5
+    assert weights.is_leaf and weights.requires_grad and weights.dtype == np.float32
+    assert weights.data.tolist() == [-0.5, 0.5]
+
+
+def test_in_place_update_of_a_tensor_requiring_grad_outside_no_grad_is_refused():
+    weights = mm.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="in-place operation; do the update inside `with no_grad"):
+        weights -= 1.0
