@@ -1,0 +1,14 @@
+"""The README's Python example runs as printed."""
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_readme_python_examples_run(capsys):
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    assert blocks, "the README shows at least one Python example"
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), {})
+    assert "(512, 784)" in capsys.readouterr().out
