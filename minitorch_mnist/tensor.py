@@ -176,6 +176,11 @@ class Tensor:
         self._hooks.append(hook)
         return _HookHandle(self._hooks, hook)
 
+    def requires_grad_(self, requires_grad=True):
+        """Start (or stop) recording operations on this leaf, in place; returns self."""
+        self.requires_grad = requires_grad
+        return self
+
     def retain_grad(self):
         """Keep .grad on this intermediate tensor too (by default only leaves keep theirs)."""
         self._retains_grad = True
@@ -302,6 +307,20 @@ class Tensor:
     def reshape(self, *shape):
         shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         return shape_ops.Reshape.apply(self, shape=shape)
+
+    def unsqueeze(self, dim):
+        """A new axis of size 1 at `dim` (negative counts from the end of the result, as in torch)."""
+        dim = dim if dim >= 0 else dim + self.ndim + 1
+        return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
+
+    def squeeze(self, dim=None):
+        """Drop axes of size 1 (only `dim`, when given and of size 1)."""
+        if dim is None:
+            return self.reshape(tuple(size for size in self.shape if size != 1))
+        dim = dim % max(self.ndim, 1)
+        if self.ndim == 0 or self.shape[dim] != 1:
+            return self
+        return self.reshape(self.shape[:dim] + self.shape[dim + 1:])
 
     def view(self, *shape):
         """Like reshape, but only for contiguous data (as PyTorch: a view never copies)."""

@@ -221,3 +221,20 @@ def test_in_place_update_of_a_tensor_requiring_grad_outside_no_grad_is_refused()
     weights = mm.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="in-place operation; do the update inside `with no_grad"):
         weights -= 1.0
+
+
+def test_factories_and_small_shape_helpers_match_torch():
+    mm.manual_seed(3)
+    first = mm.randn(2, 3)
+    mm.manual_seed(3)
+    assert np.array_equal(mm.randn((2, 3)).data, first.data) and first.dtype == np.float32
+    assert mm.zeros(2, 3).data.tolist() == torch.zeros(2, 3).tolist()
+    assert mm.ones((1, 2), dtype=np.float64).dtype == np.float64
+    x = mm.tensor(np.arange(6.0).reshape(2, 3))
+    assert mm.argmax(x, 1).data.tolist() == torch.argmax(torch.arange(6.0).reshape(2, 3), 1).tolist()
+    for dim in (0, 1, 2, -1, -3):
+        assert x.unsqueeze(dim).shape == tuple(torch.zeros(2, 3).unsqueeze(dim).shape)
+    assert x.unsqueeze(0).squeeze().shape == (2, 3) and x.unsqueeze(1).squeeze(1).shape == (2, 3)
+    assert x.squeeze(0).shape == (2, 3)
+    leaf = mm.zeros(3).requires_grad_()
+    assert leaf.requires_grad and leaf.is_leaf

@@ -1,0 +1,53 @@
+"""Making tensors, with torch's names: tensor, from_numpy, zeros, ones, randn (and argmax as a function)."""
+
+import numpy as np
+
+from . import random
+from .tensor import Tensor, float32, int64
+
+
+def tensor(data, requires_grad=False, dtype=None):
+    """A new Tensor holding a copy of `data`, like torch.tensor.
+
+    A NumPy array or scalar keeps its dtype (float64 stays float64, integer labels stay integer); Python
+    floats become float32 and Python ints int64, as in PyTorch.
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    array = np.array(data)
+    if not isinstance(data, (np.ndarray, np.generic)):
+        if array.dtype == np.float64:
+            array = array.astype(float32)
+        elif np.issubdtype(array.dtype, np.integer):
+            array = array.astype(int64)
+    if dtype is not None:
+        array = array.astype(dtype)
+    return Tensor(array, requires_grad=requires_grad)
+
+
+def from_numpy(array):
+    """A Tensor sharing memory with `array` (no copy), like torch.from_numpy."""
+    return Tensor(array)
+
+
+def _shape(size):
+    """zeros(2, 3) and zeros((2, 3)) mean the same, as in torch."""
+    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+
+
+def zeros(*size, dtype=float32, requires_grad=False):
+    return Tensor(np.zeros(_shape(size), dtype=dtype), requires_grad=requires_grad)
+
+
+def ones(*size, dtype=float32, requires_grad=False):
+    return Tensor(np.ones(_shape(size), dtype=dtype), requires_grad=requires_grad)
+
+
+def randn(*size, dtype=float32, requires_grad=False):
+    """Standard normal samples from the engine's generator (reseeded by manual_seed)."""
+    samples = random.generator().standard_normal(_shape(size)).astype(dtype)
+    return Tensor(samples, requires_grad=requires_grad)
+
+
+def argmax(input, dim=None, keepdim=False):
+    return input.argmax(dim, keepdim)
