@@ -1,0 +1,431 @@
+"""Training and inference speed of the MNIST models: the engine (NumPy kernels, Numba kernels) against PyTorch.
+
+    python benchmarks/bench_models.py                         # 4 models x batch 64, 128 x every framework
+    python benchmarks/bench_models.py --models mlp lenet --batch-sizes 64 --repeats 1
+
+Each (framework, model, batch size) runs in its own worker process, started as
+
+    python benchmarks/bench_models.py --worker engine-numba --model lenet --batch-size 64 --data-cache DIR ...
+
+which prints one JSON line on stdout. The engine's workers never import torch and PyTorch's never import the
+engine, so one framework's threads, allocator and imports cannot slow down or inflate the other. The parent reads
+MNIST once, normalised as the command line does it, and hands both frameworks the very same float32 arrays
+(through .npy files in a temporary folder), preloaded in memory (on the GPU for torch-cuda).
+
+What a worker measures, after warm-up batches (which compile the Numba kernels):
+  training    the loop of minitorch_mnist.train.train_one_epoch (zero_grad, forward, cross-entropy, backward,
+              SGD step with lr 0.01 and momentum 0.9, loss.item()) over shuffled batches; each repeat times
+              --train-batches batches and the epoch time is extrapolated to the 60,000 training samples
+              (--full-epochs times whole epochs instead);
+  inference   forward passes over the test set in batches of --test-batch-size under no_grad, counting
+              correct predictions (the accuracy is a sanity check that the model really trained);
+  memory      the worker's peak resident set size (getrusage ru_maxrss): interpreter, libraries, both data
+              sets and the training itself; for CUDA also the peak of torch.cuda.max_memory_allocated.
+Reported: the median over --repeats. Tables go to stdout; JSON, CSV, Markdown and a PNG chart to --out.
+"""
+
+import argparse
+import itertools
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # the repository root, so workers import minitorch_mnist / reference from here
+
+import bench_report  # noqa: E402  (beside this file; tables, files, chart; matplotlib only when drawing)
+
+MODEL_NAMES = ("logistic", "mlp", "cnn", "lenet")
+FRAMEWORKS = ("engine-numpy", "engine-numba", "torch-cpu", "torch-cuda")
+LR, MOMENTUM = 0.01, 0.9
+TRAIN_SAMPLES = 60_000
+CACHE_FILES = ("x_train", "y_train", "x_test", "y_test")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The worker: one framework, one model, one batch size
+# --------------------------------------------------------------------------------------------------------------
+
+def setup_engine(args):
+    """The engine with the kernel backend named by the worker (engine-numpy / engine-numba); never imports torch."""
+    kernels_name = args.worker.split("-", 1)[1]
+    os.environ["MINITORCH_KERNELS"] = kernels_name  # read at import; set_backend below makes sure of it
+    import numpy as np
+
+    import minitorch_mnist as mm
+    from minitorch_mnist import kernels
+    from minitorch_mnist.data import DataLoader, TensorDataset
+    from minitorch_mnist.models import MODELS
+    from minitorch_mnist.nn import functional as F
+    from minitorch_mnist.optim import SGD
+
+    kernels.set_backend(kernels_name)
+    data = load_cache(args.data_cache, np)
+    mm.manual_seed(args.seed)
+    model = MODELS[args.model]()
+    loader = DataLoader(TensorDataset(data["x_train"], data["y_train"]), batch_size=args.batch_size,
+                        shuffle=True, seed=args.seed)
+    test_x, test_y = data["x_test"][:args.test_samples], data["y_test"][:args.test_samples]
+    test_loader = DataLoader(TensorDataset(test_x, test_y), batch_size=args.test_batch_size)
+
+    info = dict(kernels=kernels_name, numpy=np.__version__)
+    if "numba" in sys.modules:  # only the Numba backend loads it; importing it here would inflate engine-numpy's RSS
+        import numba
+        info.update(numba=numba.__version__, numba_threads=numba.get_num_threads())
+    info["threadpools"] = thread_pools()
+    return Framework(model=model, optimizer=SGD(model.parameters(), lr=LR, momentum=MOMENTUM),
+                     cross_entropy=F.cross_entropy, no_grad=mm.no_grad, sync=lambda: None,
+                     epoch=lambda: iter(loader), test_batches=lambda: iter(test_loader), info=info)
+
+
+def setup_torch(args):
+    """PyTorch on the CPU (with --threads threads) or on CUDA (data preloaded there, TF32 off); no engine import."""
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+
+    from reference.models import MODELS  # reference.models imports torch only
+
+    device = torch.device("cuda" if args.worker == "torch-cuda" else "cpu")
+    torch.set_num_threads(args.threads)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    data = load_cache(args.data_cache, np)
+    x_train, y_train = (torch.from_numpy(data[k]).to(device) for k in ("x_train", "y_train"))
+    x_test = torch.from_numpy(data["x_test"][:args.test_samples]).to(device)
+    y_test = torch.from_numpy(data["y_test"][:args.test_samples]).to(device)
+    torch.manual_seed(args.seed)
+    model = MODELS[args.model]().to(device)
+    order_rng = np.random.default_rng(args.seed)  # same generator and seed as the engine's DataLoader
+
+    def epoch():
+        order = torch.from_numpy(order_rng.permutation(len(x_train))).to(device)
+        for k in range(0, len(order), args.batch_size):
+            index = order[k:k + args.batch_size]
+            yield x_train[index], y_train[index]
+
+    def test_batches():
+        for k in range(0, len(x_test), args.test_batch_size):
+            yield x_test[k:k + args.test_batch_size], y_test[k:k + args.test_batch_size]
+
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    info = dict(torch=torch.__version__, numpy=np.__version__, torch_threads=torch.get_num_threads(),
+                threadpools=thread_pools())
+    if device.type == "cuda":
+        info["gpu"] = torch.cuda.get_device_name(device)
+    return Framework(model=model, optimizer=torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM),
+                     cross_entropy=F.cross_entropy, no_grad=torch.no_grad, sync=sync, epoch=epoch,
+                     test_batches=test_batches, info=info)
+
+
+class Framework:
+    """What the timing loops need from a framework; both frameworks fill it with their own objects."""
+
+    def __init__(self, model, optimizer, cross_entropy, no_grad, sync, epoch, test_batches, info):
+        self.model, self.optimizer, self.cross_entropy, self.no_grad = model, optimizer, cross_entropy, no_grad
+        self.sync, self.epoch, self.test_batches, self.info = sync, epoch, test_batches, info
+
+    def batches_forever(self):
+        """Training batches, epoch after epoch (a fresh shuffle each), as a long run would see them."""
+        while True:
+            yield from self.epoch()
+
+
+def train_steps(fw, batches):
+    """train_one_epoch's loop without the progress bar; returns (samples seen, last loss)."""
+    fw.model.train()
+    samples, loss_value = 0, float("nan")
+    for x, y in batches:
+        fw.optimizer.zero_grad()
+        loss = fw.cross_entropy(fw.model(x), y)
+        loss.backward()
+        fw.optimizer.step()
+        loss_value = loss.item()  # as in train.py; on CUDA this also waits for the step
+        samples += len(y)
+    return samples, loss_value
+
+
+def infer(fw):
+    """One pass over the test batches under no_grad; returns (samples, correct predictions)."""
+    fw.model.eval()
+    samples, correct = 0, 0
+    with fw.no_grad():
+        for x, y in fw.test_batches():
+            correct += int((fw.model(x).argmax(1) == y).sum().item())
+            samples += len(y)
+    return samples, correct
+
+
+def timed(fw, work):
+    fw.sync()
+    start = time.perf_counter()
+    result = work()
+    fw.sync()
+    return time.perf_counter() - start, result
+
+
+def measure(args):
+    """Set up the worker's framework, warm up, time training and inference; returns the result dict."""
+    start = time.perf_counter()
+    fw = setup_engine(args) if args.worker.startswith("engine") else setup_torch(args)
+    setup_s = time.perf_counter() - start
+    setup_rss = peak_rss_mib()
+
+    stream = fw.batches_forever()
+    warmup_s, _ = timed(fw, lambda: (train_steps(fw, itertools.islice(stream, args.warmup_batches)),
+                                     infer_one_batch(fw)))
+
+    train_times, train_samples, loss = [], 0, float("nan")
+    for _ in range(args.repeats):
+        if args.full_epochs:
+            seconds, (train_samples, loss) = timed(fw, lambda: train_steps(fw, fw.epoch()))
+        else:
+            seconds, (train_samples, loss) = timed(
+                fw, lambda: train_steps(fw, itertools.islice(stream, args.train_batches)))
+        train_times.append(seconds)
+    infer_times, test_samples, correct = [], 0, 0
+    for _ in range(args.repeats):
+        seconds, (test_samples, correct) = timed(fw, lambda: infer(fw))
+        infer_times.append(seconds)
+
+    train_s, infer_s = statistics.median(train_times), statistics.median(infer_times)
+    result = dict(
+        framework=args.worker, model=args.model, batch_size=args.batch_size, status="ok",
+        epoch_s=train_s * TRAIN_SAMPLES / train_samples, extrapolated=not args.full_epochs,
+        timed_samples=train_samples, train_samples_per_s=train_samples / train_s,
+        infer_samples_per_s=test_samples / infer_s, test_samples=test_samples,
+        test_accuracy=100.0 * correct / test_samples, last_loss=loss,
+        train_times_s=train_times, infer_times_s=infer_times, setup_s=setup_s, warmup_s=warmup_s,
+        setup_rss_mib=setup_rss, peak_rss_mib=peak_rss_mib(), threads=args.threads,
+        torch_imported="torch" in sys.modules, engine_imported="minitorch_mnist.nn" in sys.modules, **fw.info)
+    if args.worker == "torch-cuda":
+        import torch
+        result["gpu_peak_mib"] = torch.cuda.max_memory_allocated() / 2**20
+    return result
+
+
+def infer_one_batch(fw):
+    """Warm-up for the inference path (a batch of the test size: other shapes, and no_grad)."""
+    fw.model.eval()
+    with fw.no_grad():
+        x, _ = next(iter(fw.test_batches()))
+        fw.model(x).argmax(1).sum().item()
+
+
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def thread_pools():
+    """The BLAS and OpenMP libraries loaded in this process with their thread counts (threadpoolctl), if installed."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    return [dict(api=p.get("internal_api"), version=p.get("version"), threads=p.get("num_threads"))
+            for p in threadpool_info()]
+
+
+def load_cache(folder, np):
+    return {name: np.load(Path(folder) / f"{name}.npy") for name in CACHE_FILES}
+
+
+def probe_torch():
+    """What PyTorch offers on this machine (run as a worker, so the parent process never imports torch)."""
+    import torch
+    cuda = torch.cuda.is_available()
+    return dict(torch=torch.__version__, cuda=cuda, gpu=torch.cuda.get_device_name(0) if cuda else None,
+                torch_default_threads=torch.get_num_threads())
+
+
+def run_worker(args):
+    """Worker entry: anything a library prints goes to stderr, so stdout carries only the JSON line."""
+    stdout, sys.stdout = sys.stdout, sys.stderr
+    try:
+        result = probe_torch() if args.worker == "probe" else measure(args)
+    finally:
+        sys.stdout = stdout
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The parent: data once, one worker per cell, then the reports
+# --------------------------------------------------------------------------------------------------------------
+
+def prepare_data_cache(folder, data_dir):
+    """MNIST normalised as the command line does it (minitorch_mnist.data.MNIST), saved as .npy for the workers."""
+    from minitorch_mnist.data import MNIST, data_root
+
+    import numpy as np
+    root = data_root(data_dir)
+    train, test = MNIST(root, train=True, download=True), MNIST(root, train=False, download=True)
+    arrays = dict(x_train=train.images, y_train=train.targets, x_test=test.images, y_test=test.targets)
+    for name, array in arrays.items():
+        np.save(Path(folder) / f"{name}.npy", np.ascontiguousarray(array))
+    return {name: list(array.shape) for name, array in arrays.items()}
+
+
+def worker_command(args, framework, model, batch_size, cache):
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", framework, "--model", model,
+               "--batch-size", str(batch_size), "--data-cache", str(cache), "--repeats", str(args.repeats),
+               "--warmup-batches", str(args.warmup_batches), "--train-batches", str(args.train_batches),
+               "--test-batch-size", str(args.test_batch_size), "--test-samples", str(args.test_samples),
+               "--threads", str(args.threads), "--seed", str(args.seed)]
+    return command + (["--full-epochs"] if args.full_epochs else [])
+
+
+def worker_env(args, framework):
+    env = dict(os.environ)
+    env.pop("MINITORCH_KERNELS", None)
+    if framework.startswith("engine"):
+        env["MINITORCH_KERNELS"] = framework.split("-", 1)[1]
+        if args.threads != os.cpu_count():  # only when asked: otherwise every library keeps its own default
+            for name in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+                env[name] = str(args.threads)
+    return env
+
+
+def run_subprocess(command, env, timeout):
+    """The worker's JSON (its last stdout line), or a dict with status 'failed' and the end of its stderr."""
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return dict(status="failed", error=f"timed out after {timeout} s")
+    lines = done.stdout.strip().splitlines()
+    if done.returncode == 0 and lines:
+        try:
+            return json.loads(lines[-1])
+        except json.JSONDecodeError:
+            pass
+    tail = "\n".join(done.stderr.strip().splitlines()[-8:])
+    return dict(status="failed", error=f"exit status {done.returncode}; its stderr ends with:\n{tail}")
+
+
+def run_cell(args, framework, model, batch_size, cache):
+    """One worker run (after waiting for a quiet machine if asked), with the load other processes put on it."""
+    if args.wait_for_quiet:
+        waited, load = bench_report.wait_for_quiet(args.wait_for_quiet)
+        if waited > 3:
+            print(f"(waited {waited:.0f} s for other processes to calm down, to {load:.1f} cores)", end=" ",
+                  file=sys.stderr, flush=True)
+    with bench_report.OtherLoad() as other:
+        result = run_subprocess(worker_command(args, framework, model, batch_size, cache),
+                                worker_env(args, framework), args.worker_timeout)
+    result = dict(dict(framework=framework, model=model, batch_size=batch_size), **result)
+    result.update(wall_s=other.wall_s, other_cpu_load=other.cores)
+    if result.get("torch_imported") and framework.startswith("engine"):
+        result.update(status="failed", error="the engine worker imported torch")
+    if result.get("engine_imported") and framework.startswith("torch"):
+        result.update(status="failed", error="the PyTorch worker imported the engine")
+    return result
+
+
+def run_all(args):
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    probe = run_subprocess([sys.executable, str(Path(__file__).resolve()), "--worker", "probe"],
+                           dict(os.environ), args.worker_timeout)
+    if probe.get("status") == "failed":
+        print(f"warning: could not start PyTorch ({probe['error']}); torch columns will fail", file=sys.stderr)
+    frameworks = args.frameworks or [f for f in FRAMEWORKS if f != "torch-cuda" or probe.get("cuda")]
+    if "torch-cuda" in frameworks and not probe.get("cuda"):
+        raise SystemExit("--frameworks torch-cuda: torch.cuda.is_available() is False on this machine")
+    config = dict(models=args.models, batch_sizes=args.batch_sizes, frameworks=frameworks, repeats=args.repeats,
+                  warmup_batches=args.warmup_batches, train_batches=None if args.full_epochs else args.train_batches,
+                  full_epochs=args.full_epochs, test_batch_size=args.test_batch_size,
+                  test_samples=args.test_samples, threads=args.threads, seed=args.seed, lr=LR, momentum=MOMENTUM,
+                  wait_for_quiet=args.wait_for_quiet, retry_noisy=args.retry_noisy)
+    report = dict(machine=bench_report.machine_info(probe), config=config, results=[],
+                  started=time.strftime("%Y-%m-%d %H:%M:%S"))
+
+    cells = list(itertools.product(args.models, args.batch_sizes, frameworks))
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
+        report["data"] = prepare_data_cache(cache, args.data_dir)
+        for i, (model, batch_size, framework) in enumerate(cells, start=1):
+            tries = []
+            while not tries or (len(tries) <= args.retry_noisy and bench_report.disturbed(tries[-1])):
+                note = f" (try {len(tries) + 1})" if tries else ""
+                print(f"[{i}/{len(cells)}] {model}, batch {batch_size}, {framework}{note} ...", end=" ",
+                      file=sys.stderr, flush=True)
+                tries.append(run_cell(args, framework, model, batch_size, cache))
+                print(bench_report.progress_line(tries[-1]), file=sys.stderr, flush=True)
+            ok = [r for r in tries if r["status"] == "ok"] or tries
+            result = min(ok, key=lambda r: r.get("epoch_s", 0.0))  # interference only ever adds time
+            result["tries"] = len(tries)
+            report["results"].append(result)
+            bench_report.write_json(out / "results.json", report)  # after each cell: an interrupted run keeps them
+    report["total_s"] = time.perf_counter() - started
+    print(bench_report.write_all(out, report))
+    return 0 if all(r["status"] == "ok" for r in report["results"]) else 1
+
+
+def positive_int(text):
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def non_negative_int(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text}")
+    return value
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--models", nargs="+", choices=MODEL_NAMES, default=list(MODEL_NAMES))
+    parser.add_argument("--batch-sizes", nargs="+", type=positive_int, default=[64, 128])
+    parser.add_argument("--frameworks", nargs="+", choices=FRAMEWORKS, default=None,
+                        help="default: engine-numpy, engine-numba, torch-cpu, and torch-cuda when CUDA is available")
+    parser.add_argument("--repeats", type=positive_int, default=3, help="timed repetitions; the median is reported")
+    parser.add_argument("--warmup-batches", type=non_negative_int, default=5,
+                        help="untimed training batches first (they compile the Numba kernels)")
+    parser.add_argument("--train-batches", type=positive_int, default=200,
+                        help="training batches per repeat; the epoch time is extrapolated from them")
+    parser.add_argument("--full-epochs", action="store_true",
+                        help="time whole epochs of 60,000 samples instead of --train-batches batches")
+    parser.add_argument("--test-batch-size", type=positive_int, default=1000)
+    parser.add_argument("--test-samples", type=positive_int, default=10_000,
+                        help="test images per inference repeat (the first ones of the test set)")
+    parser.add_argument("--threads", type=positive_int, default=os.cpu_count(),
+                        help="PyTorch CPU threads; the engine's too when it differs from the core count")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data-dir", default=None, help="MNIST folder (default: $MINITORCH_DATA or ./data)")
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results"),
+                        help="folder for results.json, results.csv, results.md and epoch_time.png")
+    parser.add_argument("--wait-for-quiet", type=non_negative_int, default=0, metavar="SECONDS",
+                        help="before each worker, wait up to this long until other processes use at most 0.25 "
+                             "cores (shared machines)")
+    parser.add_argument("--retry-noisy", type=non_negative_int, default=0, metavar="N",
+                        help="rerun a worker up to N times while other processes used more than 0.25 cores during "
+                             "it; the fastest run is kept")
+    parser.add_argument("--worker-timeout", type=positive_int, default=1800, help="seconds per worker")
+    parser.add_argument("--worker", choices=FRAMEWORKS + ("probe",), help=argparse.SUPPRESS)
+    parser.add_argument("--model", choices=MODEL_NAMES, help=argparse.SUPPRESS)
+    parser.add_argument("--batch-size", type=positive_int, help=argparse.SUPPRESS)
+    parser.add_argument("--data-cache", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    if args.worker:
+        return run_worker(args)
+    return run_all(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

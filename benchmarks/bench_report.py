@@ -1,0 +1,344 @@
+"""The reports of bench_models.py: the machine, the load from other processes, and the results as aligned text
+tables, Markdown, CSV, JSON and a bar chart, all written atomically.
+
+Input is the run's report dict: {"machine": ..., "config": ..., "results": [one dict per worker], ...}; each result
+holds framework, model, batch_size, status, and (when ok) epoch_s, train/infer samples per second, peak_rss_mib...
+"""
+
+import csv
+import importlib.metadata
+import io
+import json
+import os
+import platform
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+CSV_COLUMNS = ("model", "batch_size", "framework", "status", "epoch_s", "extrapolated", "timed_samples",
+               "train_samples_per_s", "infer_samples_per_s", "test_accuracy", "peak_rss_mib", "setup_rss_mib",
+               "gpu_peak_mib", "warmup_s", "setup_s", "wall_s", "other_cpu_load", "epoch_vs_torch_cpu",
+               "rss_vs_torch_cpu", "epoch_vs_torch_cuda", "error")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The circumstances: the machine, and whatever else ran on it meanwhile
+# --------------------------------------------------------------------------------------------------------------
+
+class OtherLoad:
+    """How many cores' worth of CPU time processes other than ours used during the block (from /proc/stat).
+
+    A benchmark on a shared 2-core machine is only as good as its quiet: this makes interference visible.
+    """
+
+    def __enter__(self):
+        self.start = (time.perf_counter(), _busy_cpu_s(), _our_cpu_s())
+        return self
+
+    def __exit__(self, *exc):
+        wall, busy, ours = (end - start for end, start in zip(
+            (time.perf_counter(), _busy_cpu_s(), _our_cpu_s()), self.start))
+        self.wall_s = wall
+        self.cores = max(0.0, busy - ours) / wall if busy == busy and wall > 0 else None
+        return False
+
+
+NOISY_LOAD = 0.25  # cores busy with other processes during a worker: above this its timings are suspect
+
+
+def wait_for_quiet(max_wait_s, window_s=2.0):
+    """Watch other processes' CPU use in windows of window_s until it drops to NOISY_LOAD or max_wait_s is over.
+
+    Returns (seconds waited, the last window's load in cores).
+    """
+    start, load = time.perf_counter(), None
+    while True:
+        with OtherLoad() as window:
+            time.sleep(window_s)
+        load = window.cores
+        waited = time.perf_counter() - start
+        if load is None or load <= NOISY_LOAD or waited >= max_wait_s:
+            return waited, load
+
+
+def _busy_cpu_s():
+    """CPU seconds all processes have used since boot (user, nice, system, irq, softirq, steal), or NaN."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[1:9])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _our_cpu_s():
+    """CPU seconds of this process and its finished workers."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def machine_info(probe):
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem_kib = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        mem_kib = None
+
+    def version(package):
+        try:
+            return importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            return None
+
+    return dict(cpu=cpu, cores=os.cpu_count(), usable_cores=len(os.sched_getaffinity(0)),
+                memory_gib=round(mem_kib / 2**20, 1) if mem_kib else None, platform=platform.platform(),
+                python=platform.python_version(), numpy=version("numpy"), numba=version("numba"),
+                torch=probe.get("torch") or version("torch"), gpu=probe.get("gpu"))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Numbers
+# --------------------------------------------------------------------------------------------------------------
+
+def add_ratios(results):
+    """Engine rows get epoch time and peak RSS relative to torch-cpu, and epoch time relative to torch-cuda."""
+    by_cell = {(r["model"], r["batch_size"], r["framework"]): r for r in results if r["status"] == "ok"}
+    for r in results:
+        if r["status"] != "ok" or not r["framework"].startswith("engine"):
+            continue
+        cpu = by_cell.get((r["model"], r["batch_size"], "torch-cpu"))
+        cuda = by_cell.get((r["model"], r["batch_size"], "torch-cuda"))
+        if cpu:
+            r["epoch_vs_torch_cpu"] = r["epoch_s"] / cpu["epoch_s"]
+            r["rss_vs_torch_cpu"] = r["peak_rss_mib"] / cpu["peak_rss_mib"]
+        if cuda:
+            r["epoch_vs_torch_cuda"] = r["epoch_s"] / cuda["epoch_s"]
+    return results
+
+
+def seconds(value):
+    if value is None:
+        return ""
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def count(value):
+    return "" if value is None else f"{value:,.0f}"
+
+
+def ratio(value):
+    return "" if value is None else f"{value:.1f}x" if value >= 10 else f"{value:.2f}x"
+
+
+def progress_line(result):
+    if result["status"] != "ok":
+        return f"FAILED ({result.get('error', '?').splitlines()[-1]})"
+    return (f"{seconds(result['epoch_s'])} s/epoch, {count(result['train_samples_per_s'])} train samples/s, "
+            f"{count(result['infer_samples_per_s'])} infer samples/s, peak RSS {result['peak_rss_mib']:.0f} MiB "
+            f"(worker {result['wall_s']:.0f} s{disturbed(result)})")
+
+
+def disturbed(result):
+    load = result.get("other_cpu_load")
+    return f"; other processes used {load:.1f} cores meanwhile" if load is not None and load > NOISY_LOAD else ""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------------------------
+
+class Table:
+    """Rows of strings under headers; `right` says which columns hold numbers (right-aligned)."""
+
+    def __init__(self, headers, right):
+        self.headers, self.right, self.rows = list(headers), list(right), []
+
+    def add(self, *cells):
+        self.rows.append([str(c) for c in cells])
+
+    def text(self):
+        widths = [max(len(row[i]) for row in [self.headers] + self.rows) for i in range(len(self.headers))]
+
+        def line(row):
+            return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(row, widths, self.right)).rstrip()
+
+        return "\n".join([line(self.headers), "  ".join("-" * w for w in widths)] + [line(r) for r in self.rows])
+
+    def markdown(self):
+        rule = ["---:" if r else "---" for r in self.right]
+        return "\n".join("| " + " | ".join(row) + " |" for row in [self.headers, rule] + self.rows)
+
+
+def detail_table(results, frameworks, with_cell=False):
+    """One row per framework: the metrics, and for engine rows the ratios to PyTorch."""
+    cuda = "torch-cuda" in frameworks
+    headers = (["model", "batch"] if with_cell else []) + [
+        "framework", "s/epoch", "train samples/s", "infer samples/s", "peak RSS MiB", "warm-up s",
+        "epoch / torch-cpu", "RSS / torch-cpu"] + (["epoch / torch-cuda"] if cuda else [])
+    right = ([False, True] if with_cell else []) + [False] + [True] * (len(headers) - (3 if with_cell else 1))
+    table = Table(headers, right)
+    for r in results:
+        cell = [r["model"], r["batch_size"]] if with_cell else []
+        if r["status"] != "ok":
+            table.add(*cell, r["framework"], "failed", *[""] * (len(headers) - len(cell) - 2))
+            continue
+        row = [seconds(r["epoch_s"]), count(r["train_samples_per_s"]), count(r["infer_samples_per_s"]),
+               f"{r['peak_rss_mib']:.0f}", seconds(r["warmup_s"]), ratio(r.get("epoch_vs_torch_cpu")),
+               ratio(r.get("rss_vs_torch_cpu"))] + ([ratio(r.get("epoch_vs_torch_cuda"))] if cuda else [])
+        table.add(*cell, r["framework"], *row)
+    return table
+
+
+def summary_table(results, frameworks):
+    """Seconds per epoch: one row per (model, batch size), one column per framework, then the engine's ratios."""
+    engines = [f for f in frameworks if f.startswith("engine")]
+    bases = [b for b in ("torch-cpu", "torch-cuda") if b in frameworks]
+    headers = ["model", "batch"] + [f"{f} s/epoch" for f in frameworks] + [
+        f"{e} / {b}" for b in bases for e in engines]
+    table = Table(headers, [False] + [True] * (len(headers) - 1))
+    by_cell = {(r["model"], r["batch_size"], r["framework"]): r for r in results}
+    for model, batch in dict.fromkeys((r["model"], r["batch_size"]) for r in results):
+        cells = [by_cell.get((model, batch, f), {}) for f in frameworks]
+        row = [seconds(c["epoch_s"]) if c.get("status") == "ok" else "failed" if c else "" for c in cells]
+        for base in bases:
+            key = "epoch_vs_" + base.replace("-", "_")
+            row += [ratio(by_cell.get((model, batch, e), {}).get(key)) for e in engines]
+        table.add(model, batch, *row)
+    return table
+
+
+def method_note(report):
+    config = report["config"]
+    if config["full_epochs"]:
+        how = "seconds per epoch timed over whole epochs of 60,000 samples"
+    else:
+        how = (f"seconds per epoch extrapolated to 60,000 samples from {config['train_batches']} timed training "
+               f"batches per repeat")
+    return (f"{how}; median of {config['repeats']} repeats after {config['warmup_batches']} warm-up batches; "
+            f"SGD lr {config['lr']} momentum {config['momentum']}, cross-entropy; inference on "
+            f"{config['test_samples']:,} test images in batches of {config['test_batch_size']} under no_grad; "
+            f"peak RSS = the worker process's ru_maxrss (interpreter, libraries and both data sets included); "
+            f"{config['threads']} threads.")
+
+
+def machine_line(machine):
+    gpu = f", GPU {machine['gpu']}" if machine.get("gpu") else ", no GPU"
+    return (f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB{gpu}; Python "
+            f"{machine['python']}, NumPy {machine['numpy']}, Numba {machine['numba']}, PyTorch {machine['torch']}")
+
+
+def text_report(report):
+    results, frameworks = report["results"], report["config"]["frameworks"]
+    parts = [f"Machine: {machine_line(report['machine'])}", f"Method: {method_note(report)}", ""]
+    for model, batch in dict.fromkeys((r["model"], r["batch_size"]) for r in results):
+        rows = [r for r in results if (r["model"], r["batch_size"]) == (model, batch)]
+        parts += [f"{model}, batch {batch}  ({-(-60_000 // batch)} batches per epoch)",
+                  detail_table(rows, frameworks).text()]
+        parts += [f"  ! {r['framework']}: other processes used {r['other_cpu_load']:.1f} cores during its run"
+                  for r in rows if disturbed(r)] + [""]
+    parts += ["Seconds per epoch, all cells", summary_table(results, frameworks).text()]
+    noisy = [r for r in results if disturbed(r)]
+    if noisy:
+        parts += ["", f"Warning: other processes were busy during {len(noisy)} of {len(results)} runs (more than "
+                      f"{NOISY_LOAD} cores on average); rerun those on a quiet machine."]
+    failed = [r for r in results if r["status"] != "ok"]
+    for r in failed:
+        parts += ["", f"FAILED {r['model']}, batch {r['batch_size']}, {r['framework']}:", r.get("error", "?")]
+    return "\n".join(parts)
+
+
+def markdown_report(report):
+    results, frameworks = report["results"], report["config"]["frameworks"]
+    return "\n\n".join([
+        f"Machine: {machine_line(report['machine'])}.",
+        f"Method: {method_note(report)}",
+        summary_table(results, frameworks).markdown(),
+        detail_table(results, frameworks, with_cell=True).markdown(),
+    ]) + "\n"
+
+
+def csv_text(results):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for r in results:
+        writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()})
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------------------------------------------
+
+def write_atomic(path, data):
+    """Write `data` (str or bytes) to a temporary file beside `path`, then rename it over `path`."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_json(path, report):
+    write_atomic(path, json.dumps(report, indent=1) + "\n")
+
+
+def chart_png(report):
+    """Grouped bars of seconds per epoch (log scale): one group per (model, batch), one bar per framework."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    results, frameworks = report["results"], report["config"]["frameworks"]
+    cells = list(dict.fromkeys((r["model"], r["batch_size"]) for r in results))
+    by_cell = {(r["model"], r["batch_size"], r["framework"]): r for r in results if r["status"] == "ok"}
+    width = 0.8 / len(frameworks)
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.3 * len(cells) + 2), 4.8))
+    for k, framework in enumerate(frameworks):
+        xs, ys = [], []
+        for i, (model, batch) in enumerate(cells):
+            r = by_cell.get((model, batch, framework))
+            if r:
+                xs.append(i + (k - (len(frameworks) - 1) / 2) * width)
+                ys.append(r["epoch_s"])
+        bars = ax.bar(xs, ys, width, label=framework)
+        ax.bar_label(bars, labels=[seconds(y) for y in ys], fontsize=7, padding=1)
+    ax.set_xticks(range(len(cells)), [f"{m}\nbatch {b}" for m, b in cells])
+    ax.set_yscale("log")
+    ax.set_ylabel("seconds per training epoch (log scale)")
+    extrapolated = "" if report["config"]["full_epochs"] else ", extrapolated from timed batches"
+    ax.set_title(f"MNIST epoch time{extrapolated}\n{report['machine']['cpu']}, {report['config']['threads']} "
+                 f"threads", fontsize=10)
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", which="both", alpha=0.3)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=120)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def write_all(out, report):
+    """results.json, results.csv, results.md and epoch_time.png in `out`; returns the text report for stdout."""
+    out = Path(out)
+    add_ratios(report["results"])
+    write_json(out / "results.json", report)
+    write_atomic(out / "results.csv", csv_text(report["results"]))
+    write_atomic(out / "results.md", markdown_report(report))
+    if any(r["status"] == "ok" for r in report["results"]):
+        write_atomic(out / "epoch_time.png", chart_png(report))
+    total = f"\nTotal {report['total_s'] / 60:.1f} min." if "total_s" in report else ""
+    names = ("results.json", "results.csv", "results.md", "epoch_time.png")
+    return text_report(report) + total + f"\nWritten: {', '.join(str(out / n) for n in names)}"
