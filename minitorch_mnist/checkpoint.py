@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_write
+from .serialization import read_npz
 
 META_KEY = "__meta__"
 FORMAT = "minitorch_mnist.checkpoint/1"
@@ -33,16 +34,7 @@ def save_checkpoint(path, state):
 
 def load_checkpoint(path):
     """The structure save_checkpoint wrote, with its arrays back in place."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint at {path}")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-    except (ValueError, OSError) as error:
-        raise ValueError(f"{path}: not a checkpoint ({error})") from None
-    if META_KEY not in arrays:
-        raise ValueError(f"{path}: not a checkpoint (no {META_KEY} entry)")
+    arrays = read_npz(path, "checkpoint", META_KEY)
     meta = json.loads(str(arrays.pop(META_KEY)))
     if meta.get("format") != FORMAT:
         raise ValueError(f"{path}: unknown checkpoint format {meta.get('format')!r} (expected {FORMAT})")

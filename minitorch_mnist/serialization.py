@@ -29,18 +29,24 @@ def save_weights(path, state_dict, model_name, dataset="mnist"):
     return Path(path)
 
 
-def load_weights(path):
-    """Weights(model, dataset, state) from a file written by save_weights."""
+def read_npz(path, kind, required_key):
+    """All arrays of an .npz written by this package (never unpickling), or a clear error naming `path`."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no weights file at {path}")
+        raise FileNotFoundError(f"no {kind} at {path}")
     try:
         with np.load(path, allow_pickle=False) as archive:
             arrays = {name: archive[name] for name in archive.files}
     except (ValueError, OSError) as error:
-        raise ValueError(f"{path}: not a weights file written by save_weights ({error})") from None
-    if MODEL_KEY not in arrays:
-        raise ValueError(f"{path}: not a weights file written by save_weights (no {MODEL_KEY} entry)")
+        raise ValueError(f"{path}: not a {kind} ({error})") from None
+    if required_key not in arrays:
+        raise ValueError(f"{path}: not a {kind} (no {required_key} entry)")
+    return arrays
+
+
+def load_weights(path):
+    """Weights(model, dataset, state) from a file written by save_weights."""
+    arrays = read_npz(path, "weights file written by save_weights", MODEL_KEY)
     model = str(arrays.pop(MODEL_KEY))
     dataset = str(arrays.pop(DATASET_KEY, "mnist"))
     return Weights(model, dataset, arrays)
