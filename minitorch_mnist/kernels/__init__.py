@@ -9,11 +9,17 @@ Choose one with the environment variable MINITORCH_KERNELS=numpy|numba (read at 
     with kernels.use_backend("numpy"): ...
 ops/conv.py and ops/pool.py call the functions at the bottom of this file, which forward to the chosen
 backend, so the ops are the same for both.
+
+Once the Numba kernels have run a parallel loop, NumPy's BLAS (OpenBLAS) runs on one thread, so that its
+idle threads do not spin on the cores Numba's loops need; selecting "numpy" gives BLAS its threads back
+(threads.py explains and measures why).
 """
 
 import contextlib
 import importlib
 import os
+
+from . import threads
 
 BACKENDS = ("numba", "numpy")
 _MODULES = {  # backend -> (conv module, pool module), imported the first time the backend is used
@@ -37,6 +43,8 @@ def set_backend(name):
     _conv = importlib.import_module(f".{conv_name}", __name__)
     _pool = importlib.import_module(f".{pool_name}", __name__)
     _backend = name
+    if name == "numpy":
+        threads.give_cores_back()
 
 
 def get_backend():
@@ -70,8 +78,8 @@ def conv2d_input_grad(grad, weight, input_shape, stride, padding):
     return _conv.conv2d_input_grad(grad, weight, input_shape, stride, padding)
 
 
-def conv2d_weight_grad(grad, cols, weight_shape):
-    return _conv.conv2d_weight_grad(grad, cols, weight_shape)
+def conv2d_weight_grad(grad, x, weight_shape, stride, padding):
+    return _conv.conv2d_weight_grad(grad, x, weight_shape, stride, padding)
 
 
 def max_pool2d_forward(x, kernel_size, stride, padding):

@@ -1,65 +1,104 @@
 """Pooling kernels compiled with Numba: the twins of numpy_pool.py (same names, signatures, results).
 
-Every (image, channel) plane is pooled on its own, so the planes are shared among the CPU cores (prange)
-and each thread writes only its own planes. A window is clipped to the input: padding pixels are never
-the maximum, and in the average they count as zeros (count_include_pad=True), so they add nothing.
+Every (image, channel) plane is pooled on its own. A window is clipped to the input: padding pixels are
+never the maximum, and in the average they count as zeros (count_include_pad=True), so they add nothing.
+Only max-pooling's forward is worth a parallel loop (prange over planes, each thread owns its planes);
+the other kernels are a single cheap pass, where starting threads would cost more than it saves.
+
+Speed notes: indices are computed on flat views and passed as np.uint64, which spares Numba its
+negative-index check (see numba_conv.py). And the max scan compares with `>` only: adding PyTorch's NaN
+rule to that comparison made the loop ~8x slower, so NaNs are handled by a separate pass that runs only
+when the input holds a NaN.
 """
 
 import numpy as np
 from numba import njit, prange
 
+from . import threads
 from .im2col import output_size
+from .numba_options import PRANGE_ONLY
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
+def _window(p, q, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, height, width):
+    """Rows [row_start, row_end) and columns [col_start, col_end) of output pixel (p, q)'s window, clipped to the input."""
+    top, left = p * stride_h - pad_h, q * stride_w - pad_w
+    return max(top, 0), min(top + kernel_h, height), max(left, 0), min(left + kernel_w, width)
+
+
+@njit(parallel=PRANGE_ONLY, cache=True)
 def _max_forward(planes, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w):
     n_planes, height, width = planes.shape
     out = np.empty((n_planes, out_h, out_w), dtype=planes.dtype)
     argmax = np.empty((n_planes, out_h, out_w), dtype=np.int64)
+    source = planes.reshape(planes.size)
+    out_flat, argmax_flat = out.reshape(out.size), argmax.reshape(argmax.size)
     minus_infinity = planes.dtype.type(-np.inf)
-    for plane in prange(n_planes):
+    for plane in prange(n_planes):  # each thread owns whole planes of out and argmax
         for p in range(out_h):
-            row_start = max(p * stride_h - pad_h, 0)
-            row_end = min(p * stride_h - pad_h + kernel_h, height)
             for q in range(out_w):
-                col_start = max(q * stride_w - pad_w, 0)
-                col_end = min(q * stride_w - pad_w + kernel_w, width)
+                row_start, row_end, col_start, col_end = _window(p, q, kernel_h, kernel_w, stride_h, stride_w,
+                                                                 pad_h, pad_w, height, width)
                 # as PyTorch: start at -inf, pointing at the window's first pixel inside the input
                 best, best_index = minus_infinity, row_start * width + col_start
                 for r in range(row_start, row_end):
                     for c in range(col_start, col_end):
-                        value = planes[plane, r, c]
-                        # strictly greater: the first of tied maxima wins; a NaN always takes over
-                        if value > best or np.isnan(value):
+                        value = source[np.uint64(plane * height * width + r * width + c)]
+                        if value > best:  # strictly greater: the first of tied maxima wins
                             best, best_index = value, r * width + c
-                out[plane, p, q] = best
-                argmax[plane, p, q] = best_index
+                position = np.uint64((plane * out_h + p) * out_w + q)
+                out_flat[position] = best
+                argmax_flat[position] = best_index
     return out, argmax
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
+def _count_nans(planes):
+    flat = planes.reshape(planes.size)
+    count = 0
+    for i in range(flat.size):
+        count += flat[i] != flat[i]  # only a NaN differs from itself
+    return count
+
+
+@njit(cache=True)
+def _nan_windows(planes, out, argmax, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w):
+    """PyTorch's rule for a window holding a NaN: the output is NaN, and it points at the window's last NaN."""
+    n_planes, height, width = planes.shape
+    out_h, out_w = out.shape[1], out.shape[2]
+    for plane in range(n_planes):
+        for p in range(out_h):
+            for q in range(out_w):
+                row_start, row_end, col_start, col_end = _window(p, q, kernel_h, kernel_w, stride_h, stride_w,
+                                                                 pad_h, pad_w, height, width)
+                for r in range(row_start, row_end):
+                    for c in range(col_start, col_end):
+                        if planes[plane, r, c] != planes[plane, r, c]:
+                            out[plane, p, q] = planes[plane, r, c]
+                            argmax[plane, p, q] = r * width + c
+
+
+@njit(cache=True)
 def _max_backward(grad, argmax, grad_x):
     n_planes, out_h, out_w = grad.shape
-    for plane in prange(n_planes):
-        grad_x[plane, :] = 0
+    grad_x[:] = 0
+    for plane in range(n_planes):
         for p in range(out_h):
             for q in range(out_w):
                 # += because overlapping windows may share their maximum
                 grad_x[plane, argmax[plane, p, q]] += grad[plane, p, q]
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
 def _avg_forward(planes, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w):
     n_planes, height, width = planes.shape
     out = np.empty((n_planes, out_h, out_w), dtype=planes.dtype)
     divisor = planes.dtype.type(kernel_h * kernel_w)  # in the input's dtype, so float32 stays float32
-    for plane in prange(n_planes):
+    for plane in range(n_planes):
         for p in range(out_h):
-            row_start = max(p * stride_h - pad_h, 0)
-            row_end = min(p * stride_h - pad_h + kernel_h, height)
             for q in range(out_w):
-                col_start = max(q * stride_w - pad_w, 0)
-                col_end = min(q * stride_w - pad_w + kernel_w, width)
+                row_start, row_end, col_start, col_end = _window(p, q, kernel_h, kernel_w, stride_h, stride_w,
+                                                                 pad_h, pad_w, height, width)
                 total = planes.dtype.type(0)
                 for r in range(row_start, row_end):
                     for c in range(col_start, col_end):
@@ -68,19 +107,17 @@ def _avg_forward(planes, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, o
     return out
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
 def _avg_backward(grad, grad_x, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w):
     n_planes, out_h, out_w = grad.shape
     height, width = grad_x.shape[1], grad_x.shape[2]
     divisor = grad.dtype.type(kernel_h * kernel_w)  # in the gradient's dtype, so float32 stays float32
-    for plane in prange(n_planes):
-        grad_x[plane, :, :] = 0
+    grad_x[:] = 0
+    for plane in range(n_planes):
         for p in range(out_h):
-            row_start = max(p * stride_h - pad_h, 0)
-            row_end = min(p * stride_h - pad_h + kernel_h, height)
             for q in range(out_w):
-                col_start = max(q * stride_w - pad_w, 0)
-                col_end = min(q * stride_w - pad_w + kernel_w, width)
+                row_start, row_end, col_start, col_end = _window(p, q, kernel_h, kernel_w, stride_h, stride_w,
+                                                                 pad_h, pad_w, height, width)
                 share = grad[plane, p, q] / divisor
                 for r in range(row_start, row_end):
                     for c in range(col_start, col_end):
@@ -101,7 +138,11 @@ def _out_size(shape, kernel_size, stride, padding):
 def max_pool2d_forward(x, kernel_size, stride, padding):
     """out = the largest value in each window; argmax = its index in the flattened (H*W) input plane."""
     out_h, out_w = _out_size(x.shape, kernel_size, stride, padding)
-    out, argmax = _max_forward(_planes(x), *kernel_size, *stride, *padding, out_h, out_w)
+    planes = _planes(x)
+    threads.give_cores_to_numba()  # a parallel loop follows: BLAS must not spin on its cores
+    out, argmax = _max_forward(planes, *kernel_size, *stride, *padding, out_h, out_w)
+    if _count_nans(planes):
+        _nan_windows(planes, out, argmax, *kernel_size, *stride, *padding)
     shape = x.shape[:2] + (out_h, out_w)
     return out.reshape(shape), argmax.reshape(shape)
 

@@ -49,25 +49,24 @@ def _check_conv_arrays(x, weight, bias):
 
 
 class Conv2d(Function):
-    """z[n] = W @ im2col(x)[n] + b, W seen as an (O, C*kH*kW) matrix"""
+    """z = W @ im2col(x) + b, W seen as an (O, C*kH*kW) matrix, z as (O, N*OH*OW)"""
 
     @staticmethod
     def forward(ctx, x, weight, bias=None, stride=(1, 1), padding=(0, 0)):
         _check_conv_arrays(x, weight, bias)
         check_window("conv2d", x.shape, weight.shape[2:], stride, padding)
-        out, cols = kernels.conv2d_forward(x, weight, bias, stride, padding)
-        ctx.save(weight, cols)
-        ctx.input_shape, ctx.stride, ctx.padding, ctx.has_bias = x.shape, stride, padding, bias is not None
-        return out
+        ctx.save(x, weight)
+        ctx.stride, ctx.padding, ctx.has_bias = stride, padding, bias is not None
+        return kernels.conv2d_forward(x, weight, bias, stride, padding)
 
     @staticmethod
     def backward(ctx, grad):
-        weight, cols = ctx.saved
+        x, weight = ctx.saved
         grad = np.ascontiguousarray(grad)
-        # dL/dx = col2im(W^T @ grad[n])
-        grad_x = kernels.conv2d_input_grad(grad, weight, ctx.input_shape, ctx.stride, ctx.padding)
-        # dL/dW = sum over n of grad[n] @ cols[n]^T
-        grad_weight = kernels.conv2d_weight_grad(grad, cols, weight.shape)
+        # dL/dx = col2im(W^T @ grad), grad seen as an (O, N*OH*OW) matrix
+        grad_x = kernels.conv2d_input_grad(grad, weight, x.shape, ctx.stride, ctx.padding)
+        # dL/dW = grad @ cols^T, cols = im2col(x)
+        grad_weight = kernels.conv2d_weight_grad(grad, x, weight.shape, ctx.stride, ctx.padding)
         # dL/db = grad summed over the batch and every output position
         grad_bias = grad.sum(axis=(0, 2, 3)) if ctx.has_bias else None
         return grad_x, grad_weight, grad_bias

@@ -1,0 +1,222 @@
+"""The kernel backends: NumPy and Numba give the same results, and the switch between them behaves."""
+
+import importlib
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+import minitorch_mnist as mm
+from minitorch_mnist import kernels
+from minitorch_mnist.kernels import numba_conv, numba_pool, numpy_conv, numpy_pool, threads
+from minitorch_mnist.kernels.im2col import col2im, im2col
+from minitorch_mnist.ops.conv import conv2d
+from minitorch_mnist.ops.pool import max_pool2d
+from parity import RTOL, assert_close, pair
+
+# The two backends sum the same products in different orders (NumPy's BLAS vs Numba's loops), so they agree
+# to rounding: RTOL of max(1, |value|), 1e-10 in float64 and 1e-5 in float32, as against torch.
+DTYPES = [np.float64, np.float32]
+
+# (N, C, H, W), (O, C, kH, kW), stride, padding
+CONV_CASES = [
+    ((1, 1, 5, 5), (1, 1, 1, 1), (1, 1), (0, 0)),
+    ((3, 2, 8, 7), (5, 2, 3, 3), (1, 1), (1, 1)),
+    ((9, 3, 11, 6), (4, 3, 5, 3), (2, 1), (2, 0)),  # odd batch: the weight gradient's parts are uneven
+    ((4, 16, 14, 14), (16, 16, 3, 3), (2, 2), (1, 1)),
+    ((2, 6, 13, 13), (16, 6, 3, 3), (1, 1), (0, 0)),
+    ((2, 3, 9, 10), (7, 3, 2, 4), (3, 2), (1, 2)),
+]
+
+# (N, C, H, W), kernel_size, stride, padding
+POOL_CASES = [
+    ((2, 3, 7, 9), (2, 2), (2, 2), (0, 0)),
+    ((3, 2, 9, 8), (3, 3), (2, 2), (1, 1)),
+    ((2, 3, 10, 7), (3, 2), (1, 2), (1, 0)),
+    ((5, 10, 4, 4), (4, 4), (4, 4), (0, 0)),
+]
+
+
+def _conv_arrays(rng, x_shape, w_shape, dtype):
+    x = rng.standard_normal(x_shape).astype(dtype)
+    weight = rng.standard_normal(w_shape).astype(dtype)
+    bias = rng.standard_normal(w_shape[0]).astype(dtype)
+    return x, weight, bias
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["float64", "float32"])
+@pytest.mark.parametrize("x_shape, w_shape, stride, padding", CONV_CASES)
+def test_conv_kernels_agree(x_shape, w_shape, stride, padding, dtype, rng):
+    x, weight, bias = _conv_arrays(rng, x_shape, w_shape, dtype)
+    out_numpy = numpy_conv.conv2d_forward(x, weight, bias, stride, padding)
+    out_numba = numba_conv.conv2d_forward(x, weight, bias, stride, padding)
+    assert out_numba.dtype == dtype
+    assert_close(out_numba, out_numpy, RTOL[dtype], "forward")
+    grad = rng.standard_normal(out_numpy.shape).astype(dtype)
+    grad_x = numba_conv.conv2d_input_grad(grad, weight, x.shape, stride, padding)
+    assert grad_x.dtype == dtype
+    assert_close(grad_x, numpy_conv.conv2d_input_grad(grad, weight, x.shape, stride, padding), RTOL[dtype], "input grad")
+    grad_w = numba_conv.conv2d_weight_grad(grad, x, weight.shape, stride, padding)
+    assert grad_w.dtype == dtype
+    assert_close(grad_w, numpy_conv.conv2d_weight_grad(grad, x, weight.shape, stride, padding), RTOL[dtype],
+                 "weight grad")
+
+    # and both against torch (in float64 for a sharp reference)
+    theirs = [torch.tensor(a.astype(np.float64), requires_grad=True) for a in (x, weight, bias)]
+    expected = F.conv2d(*theirs, stride=stride, padding=padding)
+    expected.backward(torch.tensor(grad.astype(np.float64)))
+    assert_close(out_numba, expected, RTOL[dtype], "forward vs torch")
+    assert_close(grad_x, theirs[0].grad, RTOL[dtype], "input grad vs torch")
+    assert_close(grad_w, theirs[1].grad, RTOL[dtype], "weight grad vs torch")
+
+
+@pytest.mark.parametrize("x_shape, w_shape, stride, padding", CONV_CASES)
+def test_im2col_numba_copies_exactly_and_col2im_is_its_adjoint(x_shape, w_shape, stride, padding, rng):
+    x = rng.standard_normal(x_shape)
+    cols = im2col(x, w_shape[2:], stride, padding)  # (K, N*L)
+    out_h, out_w = numba_conv._out_size(x_shape, w_shape[2:], stride, padding)
+    block = numba_conv._tile_cols(x, 0, x_shape[0], cols.shape[0], *w_shape[2:], *stride, *padding, out_h, out_w)
+    assert np.array_equal(block, cols), "im2col is a copy: both backends must build the very same columns"
+    # <im2col(x), y> == <x, col2im(y)> for any x and y: col2im really is im2col's gradient
+    y = rng.standard_normal(cols.shape)
+    assert np.isclose(np.sum(cols * y), np.sum(x * col2im(y, x_shape, w_shape[2:], stride, padding)), rtol=1e-12)
+    image = np.empty(x_shape[1:])
+    numba_conv._col2im_from(y, 0, image, *w_shape[2:], *stride, *padding, out_h, out_w)
+    assert np.allclose(image, col2im(y, x_shape, w_shape[2:], stride, padding)[0], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["float64", "float32"])
+@pytest.mark.parametrize("shape, kernel_size, stride, padding", POOL_CASES)
+def test_pool_kernels_agree(shape, kernel_size, stride, padding, dtype, rng):
+    x = rng.integers(0, 4, size=shape).astype(dtype)  # small integers: ties everywhere, for max pooling
+    out_numpy, argmax_numpy = numpy_pool.max_pool2d_forward(x, kernel_size, stride, padding)
+    out_numba, argmax_numba = numba_pool.max_pool2d_forward(x, kernel_size, stride, padding)
+    assert out_numba.dtype == dtype and argmax_numba.dtype == np.int64
+    assert np.array_equal(out_numba, out_numpy) and np.array_equal(argmax_numba, argmax_numpy)
+    grad = rng.standard_normal(out_numpy.shape).astype(dtype)
+    assert_close(numba_pool.max_pool2d_backward(grad, argmax_numba, shape),
+                 numpy_pool.max_pool2d_backward(grad, argmax_numpy, shape), RTOL[dtype], "max backward")
+
+    x = rng.standard_normal(shape).astype(dtype)
+    average = numba_pool.avg_pool2d_forward(x, kernel_size, stride, padding)
+    assert average.dtype == dtype
+    assert_close(average, numpy_pool.avg_pool2d_forward(x, kernel_size, stride, padding), RTOL[dtype], "avg forward")
+    grad_x = numba_pool.avg_pool2d_backward(grad, shape, kernel_size, stride, padding)
+    assert grad_x.dtype == dtype
+    assert_close(grad_x, numpy_pool.avg_pool2d_backward(grad, shape, kernel_size, stride, padding), RTOL[dtype],
+                 "avg backward")
+
+
+def test_numba_kernels_accept_non_contiguous_arrays(rng):
+    x = rng.standard_normal((3, 2, 7, 6)).transpose(0, 1, 3, 2)  # a transposed view, shape (3, 2, 6, 7)
+    weight = rng.standard_normal((4, 3, 2, 3)).transpose(0, 3, 1, 2)[:, :2]  # (4, 2, 3, 2), strided
+    out = numba_conv.conv2d_forward(x, weight, None, (1, 2), (1, 0))
+    assert_close(out, numpy_conv.conv2d_forward(x, weight, None, (1, 2), (1, 0)), RTOL[np.float64], "forward")
+    grad = rng.standard_normal(out.shape[::-1]).T  # non-contiguous gradient, shape of out
+    assert_close(numba_conv.conv2d_input_grad(grad, weight, x.shape, (1, 2), (1, 0)),
+                 numpy_conv.conv2d_input_grad(grad, weight, x.shape, (1, 2), (1, 0)), RTOL[np.float64], "input grad")
+    assert_close(numba_conv.conv2d_weight_grad(grad, x, weight.shape, (1, 2), (1, 0)),
+                 numpy_conv.conv2d_weight_grad(grad, x, weight.shape, (1, 2), (1, 0)), RTOL[np.float64], "weight grad")
+    pooled, argmax = numba_pool.max_pool2d_forward(x, (2, 2), (2, 2), (0, 0))
+    assert np.array_equal(pooled, numpy_pool.max_pool2d_forward(x, (2, 2), (2, 2), (0, 0))[0])
+
+
+@pytest.mark.parametrize("backend", kernels.BACKENDS)
+def test_nan_and_infinity_propagate_like_torch(backend):
+    """The Numba kernels are compiled without fastmath's no-NaN assumption: NaN and inf go through as in torch."""
+    x = np.arange(2 * 2 * 6 * 6, dtype=np.float64).reshape(2, 2, 6, 6) / 10
+    x[0, 1, 2, 3] = np.nan
+    x[1, 0, 4, 4] = np.inf
+    weight = np.linspace(-1, 1, 3 * 2 * 3 * 3).reshape(3, 2, 3, 3)
+    (ours_x, theirs_x), (ours_w, theirs_w) = pair(x, requires_grad=False), pair(weight, requires_grad=False)
+    with kernels.use_backend(backend):
+        out = conv2d(ours_x, ours_w, padding=1).data
+        pooled = max_pool2d(ours_x, 2).data
+    expected = F.conv2d(theirs_x, theirs_w, padding=1).numpy()
+    assert np.array_equal(np.isnan(out), np.isnan(expected))
+    assert np.array_equal(np.isinf(out), np.isinf(expected))
+    finite = np.isfinite(expected)
+    assert_close(out[finite], expected[finite], RTOL[np.float64], "finite outputs")
+    assert np.array_equal(pooled, F.max_pool2d(theirs_x, 2).numpy(), equal_nan=True)
+
+
+def test_numba_kernels_are_deterministic(rng):
+    """Parallel loops where each thread owns its outputs: the same inputs give bit-identical results."""
+    x, weight, bias = _conv_arrays(rng, (37, 6, 13, 13), (16, 6, 3, 3), np.float32)
+    grad = rng.standard_normal((37, 16, 11, 11)).astype(np.float32)
+
+    def run():
+        return [numba_conv.conv2d_forward(x, weight, bias, (1, 1), (0, 0)),
+                numba_conv.conv2d_input_grad(grad, weight, x.shape, (1, 1), (0, 0)),
+                numba_conv.conv2d_weight_grad(grad, x, weight.shape, (1, 1), (0, 0))]
+
+    first = run()
+    for _ in range(3):
+        for a, b in zip(first, run()):
+            assert np.array_equal(a, b)
+
+
+# ---- the switch ----
+
+@pytest.fixture
+def restore_backend():
+    """Put the backend back after a test that changes it (set_backend also repairs a failed reload)."""
+    previous = kernels.get_backend()
+    yield
+    kernels.set_backend(previous)
+
+
+def test_set_backend_rejects_unknown_names(restore_backend):
+    with pytest.raises(ValueError, match=r"set_backend: unknown kernel backend 'cuda'; valid backends are numba, numpy"):
+        kernels.set_backend("cuda")
+
+
+def test_use_backend_restores_the_previous_backend_even_after_an_error(restore_backend):
+    kernels.set_backend("numba")
+    with pytest.raises(KeyError):
+        with kernels.use_backend("numpy"):
+            assert kernels.get_backend() == "numpy"
+            raise KeyError("boom")
+    assert kernels.get_backend() == "numba"
+
+
+@pytest.mark.parametrize("value, expected", [("numpy", "numpy"), ("numba", "numba"), (" NumPy ", "numpy"), (None, "numba")])
+def test_environment_variable_selects_the_backend(monkeypatch, restore_backend, value, expected):
+    if value is None:
+        monkeypatch.delenv("MINITORCH_KERNELS", raising=False)  # unset: the default
+    else:
+        monkeypatch.setenv("MINITORCH_KERNELS", value)
+    importlib.reload(kernels)
+    assert kernels.get_backend() == expected
+
+
+def test_environment_variable_rejects_unknown_names(monkeypatch, restore_backend):
+    monkeypatch.setenv("MINITORCH_KERNELS", "cuda")
+    with pytest.raises(ValueError, match=r"MINITORCH_KERNELS: unknown kernel backend 'cuda'; valid backends are numba, numpy"):
+        importlib.reload(kernels)
+
+
+@pytest.mark.parametrize("backend, module", [("numpy", numpy_conv), ("numba", numba_conv)])
+def test_ops_call_the_selected_kernels(monkeypatch, restore_backend, backend, module, rng):
+    calls = []
+    original = module.conv2d_forward
+    monkeypatch.setattr(module, "conv2d_forward", lambda *args: calls.append(backend) or original(*args))
+    x, weight = mm.tensor(rng.standard_normal((1, 1, 4, 4))), mm.tensor(np.ones((1, 1, 3, 3)))
+    with kernels.use_backend(backend):
+        conv2d(x, weight)
+    assert calls == [backend]
+
+
+@pytest.mark.skipif(threads.threadpoolctl is None, reason="threadpoolctl is not installed")
+def test_numba_kernels_run_blas_on_one_thread(restore_backend, rng):
+    def blas_threads():
+        return [lib["num_threads"] for lib in threads.threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+
+    kernels.set_backend("numpy")
+    before = blas_threads()
+    kernels.set_backend("numba")
+    conv2d(mm.tensor(rng.standard_normal((1, 1, 4, 4))), mm.tensor(np.ones((1, 1, 3, 3))))
+    assert threads.blas_is_limited() and all(n == 1 for n in blas_threads())
+    kernels.set_backend("numpy")
+    assert not threads.blas_is_limited() and blas_threads() == before
