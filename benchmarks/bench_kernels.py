@@ -271,8 +271,7 @@ def threadpool_worker(args):
 
     def conv():
         kernels.conv2d_forward(x, weight, None, (1, 1), (0, 0))
-        kernels.conv2d_input_grad(grad, weight, x.shape, (1, 1), (0, 0))
-        kernels.conv2d_weight_grad(grad, x, weight.shape, (1, 1), (0, 0))
+        kernels.conv2d_backward(grad, x, weight, (1, 1), (0, 0))
 
     def conv_in_setting():
         if controller is None:
@@ -310,7 +309,8 @@ def threadpool_table(args):
             for _ in range(args.rounds):
                 for key, ms in run_worker(f"threadpool:{setting}", batch_size, args, env).items():
                     best[key] = min(ms, best.get(key, float("inf")))
-            print(f"{setting:17s} {best['conv alone']:10.3f} {best['conv after matmul']:12.3f} {best['3 matmuls']:9.3f}  {what}")
+            print(f"{setting:17s} {best['conv alone']:10.3f} {best['conv after matmul']:12.3f} "
+                  f"{best['3 matmuls']:9.3f}  {what}")
     if load.cores is not None:
         print(f"(other processes used {load.cores:.2f} cores on average meanwhile)")
 

@@ -103,7 +103,8 @@ def test_conv2d_backward_accepts_non_contiguous_gradients(rng):
 
 
 def test_conv2d_no_grad_records_nothing(rng):
-    x, weight = mm.tensor(rng.standard_normal((1, 1, 4, 4))), mm.tensor(rng.standard_normal((1, 1, 3, 3)), requires_grad=True)
+    x = mm.tensor(rng.standard_normal((1, 1, 4, 4)))
+    weight = mm.tensor(rng.standard_normal((1, 1, 3, 3)), requires_grad=True)
     with mm.no_grad():
         out = conv2d(x, weight)
     assert out.grad_fn is None and not out.requires_grad

@@ -123,7 +123,8 @@ def test_max_pool_nan_and_minus_infinity_like_torch():
 @pytest.mark.parametrize("pool", POOLS)
 @pytest.mark.parametrize("shape, args, message", [
     ((6, 28, 28), (2,), r"expected a 4-D input \(N, C, H, W\), got shape \(6, 28, 28\)"),
-    ((1, 1, 3, 3), (4,), r"kernel \(4, 4\) is larger than the padded input \(3, 3\) \(input shape \(1, 1, 3, 3\), padding \(0, 0\)\)"),
+    ((1, 1, 3, 3), (4,),
+     r"kernel \(4, 4\) is larger than the padded input \(3, 3\) \(input shape \(1, 1, 3, 3\), padding \(0, 0\)\)"),
     ((1, 1, 6, 6), (3, 1, 2), r"padding \(2, 2\) must be at most half of kernel_size \(3, 3\)"),
     ((1, 1, 6, 6), (2, 0), r"stride must be positive, got \(0, 0\)"),
     ((1, 1, 6, 6), (0,), r"kernel_size must be positive, got \(0, 0\)"),

@@ -74,12 +74,8 @@ def conv2d_forward(x, weight, bias, stride, padding):
     return _conv.conv2d_forward(x, weight, bias, stride, padding)
 
 
-def conv2d_input_grad(grad, weight, input_shape, stride, padding):
-    return _conv.conv2d_input_grad(grad, weight, input_shape, stride, padding)
-
-
-def conv2d_weight_grad(grad, x, weight_shape, stride, padding):
-    return _conv.conv2d_weight_grad(grad, x, weight_shape, stride, padding)
+def conv2d_backward(grad, x, weight, stride, padding):
+    return _conv.conv2d_backward(grad, x, weight, stride, padding)
 
 
 def max_pool2d_forward(x, kernel_size, stride, padding):

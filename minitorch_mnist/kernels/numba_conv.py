@@ -9,8 +9,9 @@ have no races.
 
 Shapes as in numpy_conv.py: x (N, C, H, W), weight (O, C, kH, kW), out and grad (N, O, OH, OW), and a
 tile's block of cols (K, images * L), K = C*kH*kW, L = OH*OW. The blocks live only while their tile is
-worked on; the weight gradient rebuilds them from x, which costs less than storing all of cols (K*L is
-2 to 9 times C*H*W) and reading it back from memory.
+worked on; the backward rebuilds them from x, which costs less than storing all of cols (K*L is 2 to 9
+times C*H*W) and reading it back from memory. The backward computes both gradients in one pass over
+the tiles, so each tile's gradient block and columns are made once and used twice.
 
 Two speed notes for the reader:
 - Numba treats a negative index as counting from the end, which costs a check on every access and
@@ -233,42 +234,36 @@ def _forward(x, weight_rows, bias, per_tile, kernel_h, kernel_w, stride_h, strid
 
 
 @njit(parallel=PRANGE_ONLY, cache=True)
-def _input_grad(grad, weight_columns, grad_x, per_tile, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w,
-                out_h, out_w):
-    n_images, n_cols = grad.shape[0], grad.shape[2]
+def _backward(grad, x, weight_columns, per_tile, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w):
+    n_images, n_out, n_cols = grad.shape
     n_rows = weight_columns.shape[0]
-    for tile in prange((n_images + per_tile - 1) // per_tile):  # each thread owns whole tiles: their grad_x[n]
+    n_tiles = (n_images + per_tile - 1) // per_tile
+    grad_x = np.empty(x.shape, dtype=grad.dtype)
+    # each tile adds its images into its own partial weight gradient; the partials are summed in tile order
+    partial = np.zeros((n_tiles, n_out, n_rows), dtype=grad.dtype)
+    for tile in prange(n_tiles):  # each thread owns whole tiles: their grad_x[n] and partial[tile]
         first, last = tile * per_tile, min((tile + 1) * per_tile, n_images)
         block = _tile_grad(grad, first, last)
+        cols = _tile_cols(x, first, last, n_rows, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w)
+        _add_product_transposed(block, cols, partial[tile])  # dL/dW += grad @ cols^T
         grad_cols = np.zeros((n_rows, block.shape[1]), dtype=grad.dtype)
-        _add_product(weight_columns, block, grad_cols)  # grad_cols = W^T @ grad
-        for n in range(first, last):
+        _add_product(weight_columns, block, grad_cols)  # dL/dcols = W^T @ grad
+        for n in range(first, last):  # dL/dx = col2im(dL/dcols)
             _col2im_from(grad_cols, (n - first) * n_cols, grad_x[n], kernel_h, kernel_w, stride_h, stride_w,
                          pad_h, pad_w, out_h, out_w)
-
-
-@njit(parallel=PRANGE_ONLY, cache=True)
-def _weight_grad(grad, x, per_tile, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w):
-    n_images, n_out = grad.shape[0], grad.shape[1]
-    n_rows = x.shape[1] * kernel_h * kernel_w
-    n_tiles = (n_images + per_tile - 1) // per_tile
-    # each tile adds its images into its own partial gradient; then the partials are summed in tile order
-    partial = np.zeros((n_tiles, n_out, n_rows), dtype=grad.dtype)
-    for tile in prange(n_tiles):
-        first, last = tile * per_tile, min((tile + 1) * per_tile, n_images)
-        cols = _tile_cols(x, first, last, n_rows, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w)
-        _add_product_transposed(_tile_grad(grad, first, last), cols, partial[tile])  # += grad @ cols^T
     grad_weight = np.zeros((n_out, n_rows), dtype=grad.dtype)
     for tile in range(n_tiles):
         grad_weight += partial[tile]
-    return grad_weight
+    return grad_x, grad_weight
 
 
 def _images_per_tile(n_images, n_rows, n_cols, itemsize):
-    """Images per tile: about TILE_COLUMNS columns within TILE_BYTES, yet at least one tile per thread."""
-    per_tile = max(1, min(TILE_COLUMNS // n_cols, TILE_BYTES // (n_rows * n_cols * itemsize)))
-    per_thread = -(-n_images // numba.get_num_threads())  # ceil
-    return max(1, min(per_tile, per_thread))
+    """Images per tile: at most about TILE_COLUMNS columns within TILE_BYTES, and as many tiles for every thread."""
+    most = max(1, min(TILE_COLUMNS // n_cols, TILE_BYTES // (n_rows * n_cols * itemsize)))
+    n_threads = numba.get_num_threads()
+    n_tiles = -(-n_images // most)  # ceil
+    n_tiles = -(-n_tiles // n_threads) * n_threads  # a multiple of the threads, so none waits for the last tile
+    return max(1, -(-n_images // n_tiles))
 
 
 def _out_size(x_shape, kernel_size, stride, padding):
@@ -290,24 +285,12 @@ def conv2d_forward(x, weight, bias, stride, padding):
     return out.reshape(x.shape[0], out_channels, out_h, out_w)
 
 
-def conv2d_input_grad(grad, weight, input_shape, stride, padding):
-    """dL/dx = col2im(W^T @ grad): each column's gradient goes back to the pixels it was copied from."""
+def conv2d_backward(grad, x, weight, stride, padding):
+    """(dL/dx, dL/dW) = (col2im(W^T @ grad), grad @ cols^T), with cols = im2col(x) rebuilt a tile at a time."""
     n, out_channels, out_h, out_w = grad.shape
     weight_columns = np.ascontiguousarray(weight.reshape(out_channels, -1).T)  # W^T: (K, O)
     per_tile = _images_per_tile(n, weight_columns.shape[0], out_h * out_w, grad.itemsize)
-    grad_x = np.empty(input_shape, dtype=grad.dtype)
     threads.give_cores_to_numba()  # a parallel loop follows: BLAS must not spin on its cores
-    _input_grad(np.ascontiguousarray(grad).reshape(n, out_channels, -1), weight_columns, grad_x, per_tile,
-                *weight.shape[2:], *stride, *padding, out_h, out_w)
-    return grad_x
-
-
-def conv2d_weight_grad(grad, x, weight_shape, stride, padding):
-    """dL/dW = grad @ cols^T, cols = im2col(x) rebuilt a tile at a time (cheaper than keeping it)."""
-    n, out_channels, out_h, out_w = grad.shape
-    kernel_size = weight_shape[2:]
-    per_tile = _images_per_tile(n, weight_shape[1] * kernel_size[0] * kernel_size[1], out_h * out_w, grad.itemsize)
-    threads.give_cores_to_numba()  # a parallel loop follows: BLAS must not spin on its cores
-    grad_weight = _weight_grad(np.ascontiguousarray(grad).reshape(n, out_channels, -1), np.ascontiguousarray(x),
-                               per_tile, *kernel_size, *stride, *padding, out_h, out_w)
-    return grad_weight.reshape(weight_shape)
+    grad_x, grad_weight = _backward(np.ascontiguousarray(grad).reshape(n, out_channels, -1), np.ascontiguousarray(x),
+                                    weight_columns, per_tile, *weight.shape[2:], *stride, *padding, out_h, out_w)
+    return grad_x, grad_weight.reshape(weight.shape)

@@ -7,7 +7,7 @@ the other kernels are a single cheap pass, where starting threads would cost mor
 
 Speed notes: indices are computed on flat views and passed as np.uint64, which spares Numba its
 negative-index check (see numba_conv.py). And the max scan compares with `>` only: adding PyTorch's NaN
-rule to that comparison made the loop ~8x slower, so NaNs are handled by a separate pass that runs only
+rule to that comparison made the loop 3-8x slower, so NaNs are handled by a separate pass that runs only
 when the input holds a NaN.
 """
 

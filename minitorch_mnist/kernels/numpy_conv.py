@@ -2,8 +2,8 @@
 
 Shapes: x (N, C, H, W), weight (O, C, kH, kW), out and grad (N, O, OH, OW),
 cols (K, N*L) with K = C*kH*kW rows and one column per output pixel of every image, L = OH*OW (im2col.py).
-In the products, out and grad are seen as (O, N*L) matrices, the layout of cols. The weight gradient
-rebuilds cols from x rather than keeping them from the forward (they are 2 to 9 times bigger than x).
+In the products, out and grad are seen as (O, N*L) matrices, the layout of cols. The backward rebuilds
+cols from x rather than keeping them from the forward (they are 2 to 9 times bigger than x).
 numba_conv.py has the same functions with the same signatures, written as compiled loops.
 """
 
@@ -30,14 +30,12 @@ def conv2d_forward(x, weight, bias, stride, padding):
     return out.copy()
 
 
-def conv2d_input_grad(grad, weight, input_shape, stride, padding):
-    """dL/dx = col2im(W^T @ grad): each column's gradient goes back to the pixels it was copied from."""
-    out_channels = weight.shape[0]
-    grad_cols = weight.reshape(out_channels, -1).T @ _as_rows(grad)  # (K, O) @ (O, N*L) -> (K, N*L)
-    return col2im(grad_cols, input_shape, weight.shape[2:], stride, padding)
-
-
-def conv2d_weight_grad(grad, x, weight_shape, stride, padding):
-    """dL/dW = grad @ cols^T, grad seen as (O, N*L): summed over every image and output pixel."""
-    cols = im2col(x, weight_shape[2:], stride, padding)  # (K, N*L)
-    return (_as_rows(grad) @ cols.T).reshape(weight_shape)  # (O, N*L) @ (N*L, K) -> (O, K)
+def conv2d_backward(grad, x, weight, stride, padding):
+    """(dL/dx, dL/dW) = (col2im(W^T @ grad), grad @ cols^T), grad seen as (O, N*L), cols = im2col(x)."""
+    grad_rows = _as_rows(grad)  # (O, N*L)
+    weight_rows = weight.reshape(weight.shape[0], -1)  # (O, K)
+    # each column's gradient goes back to the pixels it was copied from
+    grad_x = col2im(weight_rows.T @ grad_rows, x.shape, weight.shape[2:], stride, padding)
+    # summed over every image and output pixel: (O, N*L) @ (N*L, K) -> (O, K)
+    grad_weight = grad_rows @ im2col(x, weight.shape[2:], stride, padding).T
+    return grad_x, grad_weight.reshape(weight.shape)

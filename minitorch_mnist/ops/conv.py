@@ -63,10 +63,8 @@ class Conv2d(Function):
     def backward(ctx, grad):
         x, weight = ctx.saved
         grad = np.ascontiguousarray(grad)
-        # dL/dx = col2im(W^T @ grad), grad seen as an (O, N*OH*OW) matrix
-        grad_x = kernels.conv2d_input_grad(grad, weight, x.shape, ctx.stride, ctx.padding)
-        # dL/dW = grad @ cols^T, cols = im2col(x)
-        grad_weight = kernels.conv2d_weight_grad(grad, x, weight.shape, ctx.stride, ctx.padding)
+        # dL/dx = col2im(W^T @ grad), dL/dW = grad @ im2col(x)^T, grad seen as an (O, N*OH*OW) matrix
+        grad_x, grad_weight = kernels.conv2d_backward(grad, x, weight, ctx.stride, ctx.padding)
         # dL/db = grad summed over the batch and every output position
         grad_bias = grad.sum(axis=(0, 2, 3)) if ctx.has_bias else None
         return grad_x, grad_weight, grad_bias
