@@ -1,6 +1,6 @@
 """Compiler options shared by the Numba kernels (numba_conv.py, numba_pool.py)."""
 
-# Never fastmath=True: it lets the compiler assume there are no NaNs or infinities, and NaN checks vanish.
+# Never the full fastmath (True): it lets the compiler assume there are no NaNs or infinities, and NaN checks vanish.
 # These flags only allow reordering sums (so a dot product can use SIMD lanes) and fused multiply-adds.
 FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
 
