@@ -11,11 +11,11 @@ without conv or pooling (an MLP) never runs one, so its matrix products keep all
 the NumPy kernels gives OpenBLAS its threads back.
 
 Measured on 2 cores (python benchmarks/bench_kernels.py --threadpool --batch-sizes 64): LeNet's conv2,
-forward and both gradients, takes 1.5 ms alone but 5.5 ms right after three 64x400 @ 400x120 products, and
-those products take 2.4 ms instead of 0.2-0.3 ms. With this fix: 1.55 ms and 0.34 ms. Limiting BLAS only
-around each Numba call does not help (5.4 ms): the workers of the previous product are already spinning.
-OPENBLAS_THREAD_TIMEOUT=4 works too (1.4 ms, 0.23 ms), but only if set before NumPy is first imported,
-which a library imported after NumPy cannot do.
+forward and both gradients, takes 1.3-1.5 ms alone but 5.1-5.5 ms right after three 64x400 @ 400x120
+products, and those products take 2.4-2.8 ms instead of 0.2-0.3 ms. With this fix: 1.4-1.6 ms and
+0.26-0.34 ms. Limiting BLAS only around each Numba call does not help (5.2-5.4 ms): the workers of the
+previous product are already spinning. OPENBLAS_THREAD_TIMEOUT=4 works as well (1.4 ms, 0.23-0.28 ms),
+but only if set before NumPy is first imported, which a library imported after NumPy cannot do.
 """
 
 try:
