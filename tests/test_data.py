@@ -6,20 +6,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minitorch_mnist as mm
+from fakes import ItemByItem
 from minitorch_mnist.data import DataLoader, Dataset, TensorDataset
 
 
-class ItemByItem(Dataset):
-    """The same items as `inner`, but without __getitems__: the loader must fetch them one at a time."""
 
-    def __init__(self, inner):
-        self.inner = inner
-
-    def __len__(self):
-        return len(self.inner)
-
-    def __getitem__(self, index):
-        return self.inner[index]
 
 
 class CountingTensorDataset(TensorDataset):

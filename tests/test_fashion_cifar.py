@@ -14,7 +14,6 @@ import shutil
 import struct
 import subprocess
 import tarfile
-import urllib.error
 
 import numpy as np
 import pytest
@@ -27,6 +26,7 @@ from minitorch_mnist.data import (CIFAR10, CIFAR10_MD5, FASHION_MNIST_MD5, DataL
                                   UnsafePickleError, check_fashion_mnist, cifar10_folder, fashion_mnist_raw_folder,
                                   fetch_cifar10, fetch_fashion_mnist, normalize, normalize_channels, safe_load)
 from minitorch_mnist.data import cifar, debian, fashion, fetch
+from fakes import FakeNetwork
 from cifar_files import LABEL_NAMES, TEST_SIZE, TRAIN_SIZES, python2_pickle, python3_pickle, write_cifar
 
 NAMES = sorted(FASHION_MNIST_MD5)  # the order the sources fetch them in
@@ -34,20 +34,7 @@ MIRROR = fashion.FASHION_MNIST_MIRRORS[0]
 PACKAGE, INSIDE = fashion.FASHION_MNIST_DEBIAN
 
 
-# ---- shared helpers: a fake network ----
-
-class FakeNetwork:
-    """Stands in for fetch._open_url: serves `responses` by URL, and fails like a missing DNS name otherwise."""
-
-    def __init__(self):
-        self.responses, self.requested = {}, []
-
-    def __call__(self, url, timeout):
-        assert timeout <= 10, "a dead mirror must fail fast"
-        self.requested.append(url)
-        if url not in self.responses:
-            raise urllib.error.URLError("[Errno -2] Name or service not known")
-        return io.BytesIO(self.responses[url])
+# ---- shared helpers: a fake network (tests/fakes.py) ----
 
 
 @pytest.fixture

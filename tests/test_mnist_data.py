@@ -10,7 +10,6 @@ import io
 import os
 import struct
 import tarfile
-import urllib.error
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +18,10 @@ import torch
 import torchvision
 from torchvision import transforms
 
-from minitorch_mnist.data import (MNIST, MNIST_MD5, DataLoader, Dataset, check_mnist, data_root, fetch_mnist,
+from minitorch_mnist.data import (MNIST, MNIST_MD5, DataLoader, check_mnist, data_root, fetch_mnist,
                                   mnist_raw_folder, normalize, read_idx)
 from minitorch_mnist.data import fetch
+from fakes import FakeNetwork, ItemByItem
 
 NAMES = sorted(MNIST_MD5)  # t10k-images, t10k-labels, train-images, train-labels: the order sources fetch them in
 MIRROR, SECOND_MIRROR = fetch.MNIST_MIRRORS
@@ -116,19 +116,7 @@ class Short(io.BytesIO):
     length = 10**6
 
 
-class FakeNetwork:
-    """Stands in for fetch._open_url: serves `responses` by URL, and fails like a missing DNS name otherwise."""
 
-    def __init__(self):
-        self.responses, self.requested = {}, []
-
-    def __call__(self, url, timeout):
-        assert timeout <= 10, "a dead mirror must fail fast"
-        self.requested.append(url)
-        if url not in self.responses:
-            raise urllib.error.URLError("[Errno -2] Name or service not known")
-        response = self.responses[url]
-        return response() if callable(response) else io.BytesIO(response)
 
 
 @pytest.fixture
@@ -359,16 +347,6 @@ def test_a_shuffled_epoch_over_mnist(mnist_root):
 
 
 def test_fast_path_and_item_by_item_agree_on_mnist(mnist_root):
-    class ItemByItem(Dataset):
-        def __init__(self, inner):
-            self.inner = inner
-
-        def __len__(self):
-            return len(self.inner)
-
-        def __getitem__(self, index):
-            return self.inner[index]
-
     mnist = MNIST(mnist_root, train=False)
     fast = DataLoader(mnist, batch_size=1000, shuffle=True, seed=3)
     slow = DataLoader(ItemByItem(mnist), batch_size=1000, shuffle=True, seed=3)
