@@ -106,7 +106,7 @@ class SameStart:
     def same_weights(self, model):
         if self.lib is mm:
             self._weights.clear()
-            self._weights.update({name: array.copy() for name, array in model.state_dict().items()})
+            self._weights.update({name: value.numpy().copy() for name, value in model.state_dict().items()})
         else:
             model.load_state_dict({name: self.lib.from_numpy(array.copy()) for name, array in self._weights.items()})
         return model

@@ -1,14 +1,24 @@
-"""minitorch_mnist: a small autograd engine on NumPy that trains the classic PyTorch MNIST models."""
+"""minitorch_mnist: a small autograd engine on NumPy that trains the classic PyTorch MNIST models.
 
+Names follow PyTorch, so tutorial code runs after `import minitorch_mnist as torch`.
+"""
+
+from .dtypes import bool_ as bool  # noqa: A001 (torch.bool)
+from .dtypes import float16, float32, float64, get_default_dtype, int8, int16, int32, int64, promote_types, \
+    set_default_dtype, uint8
+from .dtypes import float16 as half, float32 as float, float64 as double, int32 as int, int64 as long  # noqa: A001
+from .device import device
 from .factories import argmax, from_numpy, ones, randn, tensor, zeros
-from .function import enable_grad, is_grad_enabled, no_grad
+from .function import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .random import manual_seed
-from .tensor import Tensor, float32, float64, int64
+from .tensor import Size, Tensor
 
-from . import data, nn, optim, viz
+from . import accelerator, cuda, data, nn, optim, viz
 from . import onnx  # mm.onnx.export; the onnx package itself is imported only when exporting
 from .summary import summary
 
-__all__ = ["nn", "optim", "data", "viz", "onnx", "summary", "Tensor", "tensor", "from_numpy", "zeros", "ones",
-           "randn", "argmax", "no_grad", "enable_grad", "is_grad_enabled", "manual_seed", "float32", "float64",
-           "int64"]
+__all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary", "Tensor", "Size", "device",
+           "tensor", "from_numpy", "zeros", "ones", "randn", "argmax", "no_grad", "enable_grad", "set_grad_enabled",
+           "is_grad_enabled", "manual_seed", "get_default_dtype", "set_default_dtype", "promote_types", "float32",
+           "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool", "float", "double", "half",
+           "long", "int"]

@@ -16,6 +16,7 @@ import numpy as np
 
 from .atomic import atomic_write
 from .serialization import read_npz
+from .tensor import Tensor
 
 META_KEY = "__meta__"
 FORMAT = "minitorch_mnist.checkpoint/1"
@@ -51,6 +52,8 @@ def _encode(value, arrays):
         return {"__array__": key}
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, Tensor):  # state_dict() values: the tensor's array is what is stored
+        return _encode(value.detach().array, arrays)
     if isinstance(value, dict):
         for key in value:
             if not isinstance(key, (str, int)):

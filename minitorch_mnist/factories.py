@@ -3,6 +3,7 @@
 import numpy as np
 
 from . import random
+from .dtypes import get_default_dtype
 from .tensor import Tensor, float32, int64
 
 
@@ -13,11 +14,11 @@ def tensor(data, requires_grad=False, dtype=None):
     floats become float32 and Python ints int64, as in PyTorch.
     """
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     array = np.array(data)
     if not isinstance(data, (np.ndarray, np.generic)):
         if array.dtype == np.float64:
-            array = array.astype(float32)
+            array = array.astype(get_default_dtype())
         elif np.issubdtype(array.dtype, np.integer):
             array = array.astype(int64)
     if dtype is not None:
@@ -35,17 +36,17 @@ def _shape(size):
     return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
 
 
-def zeros(*size, dtype=float32, requires_grad=False):
-    return Tensor(np.zeros(_shape(size), dtype=dtype), requires_grad=requires_grad)
+def zeros(*size, dtype=None, requires_grad=False):
+    return Tensor(np.zeros(_shape(size), dtype=dtype or get_default_dtype()), requires_grad=requires_grad)
 
 
-def ones(*size, dtype=float32, requires_grad=False):
-    return Tensor(np.ones(_shape(size), dtype=dtype), requires_grad=requires_grad)
+def ones(*size, dtype=None, requires_grad=False):
+    return Tensor(np.ones(_shape(size), dtype=dtype or get_default_dtype()), requires_grad=requires_grad)
 
 
-def randn(*size, dtype=float32, requires_grad=False):
+def randn(*size, dtype=None, requires_grad=False):
     """Standard normal samples from the engine's generator (reseeded by manual_seed)."""
-    samples = random.generator().standard_normal(_shape(size)).astype(dtype)
+    samples = random.generator().standard_normal(_shape(size)).astype(dtype or get_default_dtype())
     return Tensor(samples, requires_grad=requires_grad)
 
 

@@ -1,65 +1,158 @@
-"""Function: the base of every differentiable op, and the switch that turns graph recording off.
+"""Function: the base of every differentiable op, the Node it records, and the switch that turns recording off.
 
 A Function subclass writes two static methods side by side:
     forward(ctx, *arrays, **options)  -> output array       (plain NumPy in, NumPy out)
-    backward(ctx, grad)               -> one gradient per input array (or None)
+    backward(ctx, grad)               -> one gradient per input array (None: no gradient for that input)
 `apply` wraps them: it unwraps Tensors, runs forward, and (when gradients are wanted) records a
 Node so that Tensor.backward can later call backward with the upstream gradient.
+
+Two safety rules, as in PyTorch:
+- The arrays a forward saves with ctx.save must still hold the same values when backward runs. Every
+  in-place change bumps a version counter shared by all tensors over the same memory; the Node records
+  the versions at save time, and backward raises if one has moved (see docs/08-saved-values.md).
+- backward frees the saved arrays (unless retain_graph=True): a second backward through the same ops
+  raises instead of silently adding gradients from freed or stale values.
 """
 
-import contextlib
+import threading
 
 import numpy as np
 
-_grad_enabled = True
+_grad_mode = threading.local()  # per thread, as in PyTorch: no_grad in one thread leaves the others recording
 
 
 def is_grad_enabled():
-    return _grad_enabled
+    return getattr(_grad_mode, "enabled", True)
 
 
-@contextlib.contextmanager
-def _grad_mode(enabled):
-    global _grad_enabled
-    previous = _grad_enabled
-    _grad_enabled = enabled
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
+class _GradMode:
+    """Context manager and decorator that sets grad mode for the current thread, restoring it on exit."""
+
+    def __init__(self, enabled):
+        self.enabled = enabled
+
+    def __enter__(self):
+        self.previous = is_grad_enabled()
+        _grad_mode.enabled = self.enabled
+
+    def __exit__(self, *exc_info):
+        _grad_mode.enabled = self.previous
+
+    def __call__(self, function):
+        def with_grad_mode(*args, **kwargs):
+            with _GradMode(self.enabled):
+                return function(*args, **kwargs)
+        with_grad_mode.__name__, with_grad_mode.__doc__ = function.__name__, function.__doc__
+        return with_grad_mode
 
 
 def no_grad():
-    """Context manager (like torch.no_grad): ops inside record no graph, so nothing is saved for backward."""
-    return _grad_mode(False)
+    """Context manager or decorator (like torch.no_grad): ops inside record no graph, so nothing is saved."""
+    return _GradMode(False)
 
 
 def enable_grad():
-    """Context manager that turns graph recording back on inside a no_grad block."""
-    return _grad_mode(True)
+    """Context manager or decorator that turns graph recording back on inside a no_grad block."""
+    return _GradMode(True)
+
+
+def set_grad_enabled(mode):
+    """Turn recording on or off for this thread (also usable as a context manager, like torch.set_grad_enabled)."""
+    manager = _GradMode(bool(mode))
+    manager.__enter__()
+    return manager
+
+
+class VersionCounter:
+    """How many in-place changes the memory under a tensor has seen; shared by every tensor over that memory."""
+
+    def __init__(self):
+        self.value = 0
+
+
+FREED_MESSAGE = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
+                 "have already been freed). Saved intermediate values of the graph are freed when you call "
+                 ".backward(). Specify retain_graph=True if you need to backward through the graph a second time "
+                 "or if you need to access saved tensors after calling backward.")
 
 
 class Context:
-    """What a forward leaves for its backward: saved arrays and any plain values (shapes, options)."""
+    """What a forward leaves for its backward: saved arrays and any plain values (shapes, options).
 
-    def __init__(self):
-        self.saved = ()
+    needs_input_grad[i] says whether input i wants a gradient, so backward can skip work nobody needs.
+    """
+
+    def __init__(self, needs_input_grad=()):
+        self.needs_input_grad = needs_input_grad
+        self._saved = ()
+        self.freed = False
 
     def save(self, *arrays):
-        self.saved = arrays
+        self._saved = arrays
+
+    @property
+    def saved(self):
+        if self.freed:
+            raise RuntimeError(FREED_MESSAGE)
+        return self._saved
 
 
 class Node:
-    """One recorded op in the graph: which Function ran, its context, and the input Tensors."""
+    """One recorded op in the graph: which Function ran, its context, and where each input's gradient goes.
 
-    def __init__(self, function, ctx, inputs):
-        self.function = function
-        self.ctx = ctx
-        self.inputs = inputs
+    inputs: the input Tensors (None for an absent input), kept until backward frees the graph.
+    next: for each input, the Node that made it, the leaf Tensor itself (gradients accumulate there), or None.
+    """
+
+    def __init__(self, function, ctx, inputs, output):
+        self.function, self.ctx, self.inputs = function, ctx, inputs
+        self.next = tuple(_edge(tensor) for tensor in inputs)
+        self.output_shape, self.output_dtype = output.array.shape, output.dtype
+        self.hooks = []            # register_hook on the output tensor (it is not a leaf)
+        self.retained_output = None  # the output Tensor, when retain_grad() asked to keep its .grad
+        self.saved_versions = _saved_versions(ctx._saved, inputs, output)
 
     @property
     def name(self):
         return self.function.__name__
+
+    def check_versions(self):
+        """Raise if a saved array was changed in place after forward (the gradient would silently be wrong)."""
+        for counter, version, role, shape, dtype in self.saved_versions:
+            if counter.value != version:
+                raise RuntimeError(
+                    f"one of the variables needed for gradient computation has been modified by an inplace "
+                    f"operation: the {role} of {self.name} (shape {shape}, dtype {dtype}) is at version "
+                    f"{counter.value}; expected version {version} instead. Make a copy (x = x.clone()) before "
+                    f"changing it, or change it only after backward()")
+
+    def release(self):
+        """Free what forward saved and the links to input tensors (the graph's memory); keep the structure."""
+        if self.ctx._saved:
+            self.ctx.freed = True
+        self.ctx._saved = ()
+        self.inputs = tuple(None for _ in self.inputs)
+
+
+def _edge(tensor):
+    if tensor is None or not tensor.requires_grad:
+        return None
+    return tensor.grad_fn if tensor.grad_fn is not None else tensor
+
+
+def _saved_versions(saved, inputs, output):
+    """(counter, version, role, shape, dtype) for every saved array that lives in an input's or the output's memory."""
+    candidates = [(tensor, f"input {i}") for i, tensor in enumerate(inputs) if tensor is not None]
+    candidates.append((output, "output"))
+    records = []
+    for array in saved:
+        if not isinstance(array, np.ndarray):
+            continue
+        for tensor, role in candidates:
+            if np.may_share_memory(array, tensor.array):
+                records.append((tensor._version_counter, tensor._version_counter.value, role, tuple(tensor.shape), tensor.dtype))
+                break
+    return records
 
 
 class Function:
@@ -69,11 +162,20 @@ class Function:
     def apply(cls, *inputs, **options):
         from .tensor import Tensor
 
-        ctx = Context()
-        arrays = [None if tensor is None else tensor.data for tensor in inputs]  # None: an absent input (no bias)
-        output = Tensor(np.asarray(cls.forward(ctx, *arrays, **options)))
-        differentiable = np.issubdtype(output.dtype, np.floating)  # integer results (x.long()) carry no gradient
-        if differentiable and is_grad_enabled() and any(tensor is not None and tensor.requires_grad for tensor in inputs):
+        recording = is_grad_enabled() and any(tensor is not None and tensor.requires_grad for tensor in inputs)
+        ctx = Context(tuple(recording and tensor is not None and tensor.requires_grad for tensor in inputs))
+        arrays = [None if tensor is None else tensor.array for tensor in inputs]  # None: an absent input (no bias)
+        output_array = np.asarray(cls.forward(ctx, *arrays, **options))
+        output = Tensor(output_array, _version_counter=_shared_counter(output_array, inputs))
+        if recording and np.issubdtype(output.dtype, np.floating):  # integer results (x.long()) carry no gradient
             output.requires_grad = True
-            output.grad_fn = Node(cls, ctx, inputs)
+            output.grad_fn = Node(cls, ctx, inputs, output)
         return output
+
+
+def _shared_counter(output_array, inputs):
+    """A view (reshape, slicing) shares its input's version counter, so changing either is seen by both."""
+    for tensor in inputs:
+        if tensor is not None and output_array.base is not None and np.may_share_memory(output_array, tensor.array):
+            return tensor._version_counter
+    return None

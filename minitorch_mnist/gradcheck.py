@@ -17,14 +17,14 @@ def numerical_grad(fn, inputs, upstream, eps=1e-6):
     grads = []
     with no_grad():  # only forward values are needed here, so record no graph
         for tensor in inputs:
-            grad = np.zeros_like(tensor.data)
-            flat_data, flat_grad = tensor.data.reshape(-1), grad.reshape(-1)
+            grad = np.zeros_like(tensor.array)
+            flat_data, flat_grad = tensor.array.reshape(-1), grad.reshape(-1)
             for i in range(flat_data.size):
                 original = flat_data[i]
                 flat_data[i] = original + eps
-                plus = np.sum(fn(*inputs).data * upstream)
+                plus = np.sum(fn(*inputs).array * upstream)
                 flat_data[i] = original - eps
-                minus = np.sum(fn(*inputs).data * upstream)
+                minus = np.sum(fn(*inputs).array * upstream)
                 flat_data[i] = original
                 flat_grad[i] = (plus - minus) / (2 * eps)
             grads.append(grad)
@@ -37,7 +37,7 @@ def analytic_grad(fn, inputs, upstream):
         tensor.grad = None
     fn(*inputs).backward(Tensor(upstream))
     # an input fn does not use gets no gradient at all: its derivative is zero
-    return [np.zeros_like(tensor.data) if tensor.grad is None else tensor.grad.data for tensor in inputs]
+    return [np.zeros_like(tensor.array) if tensor.grad is None else tensor.grad.array for tensor in inputs]
 
 
 def gradcheck(fn, *arrays, eps=1e-6, rtol=1e-6, seed=0):

@@ -44,7 +44,7 @@ def format_gradient_stats(stats):
 def to_numpy(tensor):
     """An engine or torch tensor's values as a NumPy array (the monitor serves both frameworks)."""
     if isinstance(tensor, Tensor):
-        return tensor.data
+        return tensor.array
     return tensor.detach().cpu().numpy()
 
 

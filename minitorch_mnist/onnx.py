@@ -53,7 +53,7 @@ def export(model, args, f, input_names=("input",), output_names=("output",), ops
     if not 13 <= opset_version <= newest:
         raise ValueError(f"onnx.export: opset_version must be between 13 and {newest}, got {opset_version}")
 
-    traced_inputs = [Tensor(tensor.data, requires_grad=True) for tensor in inputs]
+    traced_inputs = [Tensor(tensor.array, requires_grad=True) for tensor in inputs]
     outputs, made_by = _trace(model, traced_inputs)
     if len(output_names) != len(outputs):
         raise ValueError(f"onnx.export: the model returned {len(outputs)} tensor(s) but output_names is {output_names}")
@@ -89,7 +89,7 @@ def _input_tensors(args):
     for index, tensor in enumerate(tensors):
         if not np.issubdtype(tensor.dtype, np.floating) or tensor.ndim == 0:
             raise TypeError(f"onnx.export: input {index} must be a floating point tensor with a batch dim, "
-                            f"got dtype {tensor.dtype} and shape {tensor.shape}")
+                            f"got dtype {tensor.dtype} and shape {tuple(tensor.shape)}")
     return tensors
 
 
@@ -167,10 +167,10 @@ class _GraphBuilder:
             return  # a graph input
         if id(tensor) in self.state:
             name = self.state[id(tensor)]
-            self.initializers.append(self.onnx.numpy_helper.from_array(np.ascontiguousarray(tensor.data), name))
+            self.initializers.append(self.onnx.numpy_helper.from_array(np.ascontiguousarray(tensor.array), name))
             self.names[id(tensor)] = name
         else:
-            self.names[id(tensor)] = self.constant(tensor.data)
+            self.names[id(tensor)] = self.constant(tensor.array)
 
     def constant(self, array):
         name = f"constant_{self.next_id()}"

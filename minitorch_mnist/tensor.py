@@ -1,36 +1,43 @@
-"""Tensor: an n-d array that remembers how it was made, so backward() can send gradients to its inputs."""
+"""Tensor: an n-d array that remembers how it was made, so backward() can send gradients to its inputs.
 
-from collections import namedtuple
+The values live in `tensor.array`, a NumPy array. `tensor.data` is what PyTorch's is: another Tensor over
+the same memory, detached from the graph. The operators and methods that build the graph (+, @, sum,
+reshape, ...) are in tensor_ops.py; this file holds what a tensor is, how it leaves the graph, how it is
+changed in place, and backward().
+"""
 
 import numpy as np
 
-from .function import Node, is_grad_enabled
-from .ops import elementwise, matmul, reduce
-from .ops import shape as shape_ops
+from . import dtypes
+from .autograd import run_backward
+from .device import CPU, check_device, is_device
+from .function import Node, VersionCounter, is_grad_enabled
+from .tensor_ops import TensorOps
 
-float32, float64, int64 = np.float32, np.float64, np.int64
-
-MaxResult = namedtuple("MaxResult", ["values", "indices"])  # what max(dim) returns, as torch.return_types.max
-
-
-def _checked_grad(op_name, tensor, grad):
-    """A gradient an op's backward returned for `tensor`: its shape must match, its dtype becomes the tensor's."""
-    if grad.shape != tensor.shape:
-        raise RuntimeError(f"{op_name}.backward returned a gradient of shape {grad.shape} "
-                           f"for an input of shape {tensor.shape}")
-    return grad if grad.dtype == tensor.dtype else grad.astype(tensor.dtype)
+float32, float64, int64 = dtypes.float32, dtypes.float64, dtypes.int64
 
 
-class Tensor:
-    """data: the NumPy array. grad: a Tensor (leaves only) or None. grad_fn: the Node that made it, None for a leaf."""
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as torch.Size does (the name follows the import rule, torch -> minitorch_mnist)."""
+
+    def __repr__(self):
+        return f"torch.Size({list(self)})"
+
+    def numel(self):
+        return int(np.prod(self, dtype=np.int64))
+
+
+class Tensor(TensorOps):
+    """array: the NumPy array. grad: a Tensor (leaves only) or None. grad_fn: the Node that made it, None for a leaf."""
 
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__ instead of making an object array
 
-    def __init__(self, data, requires_grad=False):
-        self.data = data if isinstance(data, np.ndarray) else np.asarray(data)
+    def __init__(self, array, requires_grad=False, *, _version_counter=None):
+        self.array = array if isinstance(array, np.ndarray) else np.asarray(array)
         self.grad = None
         self.grad_fn: Node | None = None
         self.requires_grad = requires_grad
+        self._version_counter = _version_counter or VersionCounter()
 
     @property
     def requires_grad(self):
@@ -38,68 +45,182 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
-        if value and not np.issubdtype(self.data.dtype, np.floating):
-            raise RuntimeError(f"only floating point tensors can require gradients, got dtype {self.data.dtype}")
+        if value and not np.issubdtype(self.array.dtype, np.floating):
+            raise RuntimeError(f"only floating point tensors can require gradients, got dtype {self.array.dtype}")
         self._requires_grad = bool(value)
 
     # ---- what it is ----
-    shape = property(lambda self: self.data.shape)
-    dtype = property(lambda self: self.data.dtype)
-    ndim = property(lambda self: self.data.ndim)
+    shape = property(lambda self: Size(self.array.shape))
+    dtype = property(lambda self: self.array.dtype)
+    ndim = property(lambda self: self.array.ndim)
     is_leaf = property(lambda self: self.grad_fn is None)
+    device = property(lambda self: CPU)
+    is_cuda = False
 
     def size(self, dim=None):
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self.shape if dim is None else self.array.shape[dim]
 
     def numel(self):
-        return self.data.size
+        return self.array.size
 
     def dim(self):
-        return self.data.ndim
+        return self.array.ndim
+
+    def is_floating_point(self):
+        return dtypes.category(self.dtype) == 2
 
     def __len__(self):
-        return len(self.data)
+        if self.array.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.array)
+
+    def __iter__(self):
+        if self.array.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.array)))
 
     def __hash__(self):
         return id(self)  # identity, so tensors can key dicts (optimizer state) although == is elementwise
 
     def __repr__(self):
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
-        extras = "" if self.dtype == float32 else f", dtype={self.dtype}"
+        body = np.array2string(self.array, separator=", ", prefix="tensor(")
+        extras = "" if self.dtype in (float32, int64, np.bool_) else f", dtype={np.dtype(self.dtype).name}"
         if self.grad_fn is not None:
             extras += f", grad_fn=<{self.grad_fn.name}Backward>"
         elif self.requires_grad:
             extras += ", requires_grad=True"
         return f"tensor({body}{extras})"
 
-    # ---- leaving the graph ----
+    # ---- Python and NumPy conversions ----
+    def _one_value(self, what):
+        if self.array.size != 1:
+            raise RuntimeError(f"{what}: a Tensor with {self.array.size} elements cannot be converted to Scalar")
+        return self.array.reshape(()).item()
+
+    def item(self):
+        return self._one_value("item()")
+
+    def __bool__(self):
+        if self.array.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous "
+                               f"(shape {tuple(self.shape)}); use .any() or .all()")
+        return bool(self.array.reshape(()))
+
+    def __float__(self):
+        return float(self._one_value("float()"))
+
+    def __int__(self):
+        return int(self._one_value("int()"))
+
+    def __index__(self):
+        if dtypes.category(self.dtype) == 2:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._one_value("__index__"))
+
+    def __format__(self, spec):
+        if self.array.size == 1 and self.array.ndim == 0:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
+
+    def __array__(self, dtype=None, copy=None):
+        """NumPy and matplotlib accept tensors: np.asarray(t) is t's array (no copy unless asked)."""
+        if self.requires_grad:
+            raise RuntimeError("can't convert a tensor that requires grad to a NumPy array; use tensor.detach()")
+        if copy:
+            return self.array.astype(dtype or self.array.dtype, copy=True)
+        return self.array if dtype is None else self.array.astype(dtype, copy=False)
+
     def numpy(self):
         if self.requires_grad:
             raise RuntimeError("can't call numpy() on a tensor that requires grad; use tensor.detach().numpy()")
-        return self.data
-
-    def item(self):
-        if self.data.size != 1:
-            raise RuntimeError(f"item(): a tensor with {self.data.size} elements cannot be converted to a Python number")
-        return self.data.item()
+        return self.array
 
     def tolist(self):
-        return self.data.tolist()
+        return self.array.tolist()
 
+    # ---- leaving the graph ----
     def detach(self):
-        """The same data, cut from the graph (shares memory, like PyTorch)."""
-        return Tensor(self.data)
+        """The same memory, cut from the graph; it shares the version counter, so in-place changes are seen."""
+        return Tensor(self.array, _version_counter=self._version_counter)
 
-    def zero_(self):
-        self.data[...] = 0
+    @property
+    def data(self):
+        """As in PyTorch: a detached Tensor over the same memory (tensor.data.max(1) works as in tutorials)."""
+        return self.detach()
+
+    @data.setter
+    def data(self, value):
+        new = value.array if isinstance(value, Tensor) else np.asarray(value)
+        if new.shape != self.array.shape or new.dtype != self.array.dtype:
+            self.grad = None
+        self.array = new
+        self._version_counter = VersionCounter()
+
+    @property
+    def _version(self):
+        """How many in-place changes the memory under this tensor has seen (torch's Tensor._version)."""
+        return self._version_counter.value
+
+    # ---- dtype and device ----
+    def to(self, *args, **kwargs):
+        """to(dtype), to(device), to(device, dtype), to(other_tensor), with keywords as in PyTorch.
+
+        The device must be the CPU (a GPU is a clear error); a new dtype gives a copy through which
+        gradients flow back, cast to this tensor's dtype.
+        """
+        dtype = parse_to(args, kwargs)
+        if dtype is None or dtype == self.dtype:
+            return self.clone() if kwargs.get("copy") else self
+        return self._cast(dtype)
+
+    def cpu(self):
         return self
 
-    # ---- in-place arithmetic: for updates under no_grad (x -= lr * x.grad), never part of a graph ----
-    def _update_in_place(self, numpy_op, other):
+    def cuda(self, device=None, non_blocking=False):
+        check_device("cuda" if device is None else device)
+
+    def type(self, dtype=None):
+        """Without arguments, the type name PyTorch prints ('torch.FloatTensor'); with a dtype, a converted copy."""
+        if dtype is None:
+            return f"torch.{_TYPE_NAMES.get(np.dtype(self.dtype).name, np.dtype(self.dtype).name)}"
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(float32)
+
+    def double(self):
+        return self.to(float64)
+
+    def long(self):
+        return self.to(int64)
+
+    def int(self):
+        return self.to(np.int32)
+
+    def bool(self):
+        return self.to(np.bool_)
+
+    # ---- in-place changes: under no_grad (x -= lr * x.grad), or on tensors that need no gradient ----
+    def _check_in_place(self, result_dtype=None):
         if is_grad_enabled() and self.requires_grad:
-            raise RuntimeError("a tensor that requires grad is being used in an in-place operation; "
-                               "do the update inside `with no_grad():`")
-        numpy_op(self.data, other.data if isinstance(other, Tensor) else other, out=self.data, casting="same_kind")
+            if self.grad_fn is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation; "
+                                   "do the update inside `with no_grad():`")
+            raise RuntimeError(f"in-place operations on a tensor that is part of a graph ({self.grad_fn.name}) "
+                               f"are not supported by the engine; write y = y + ... instead of y += ...")
+        if result_dtype is not None and not dtypes.can_cast(result_dtype, self.dtype):
+            raise RuntimeError(f"result type {np.dtype(result_dtype).name} can't be cast to the desired output "
+                               f"type {np.dtype(self.dtype).name}")
+
+    def _bump_version(self):
+        """Record an in-place change: backward refuses values saved before it (see function.py)."""
+        self._version_counter.value += 1
+
+    def _update_in_place(self, numpy_op, other):
+        other_array = other.array if isinstance(other, Tensor) else other
+        self._check_in_place(dtypes.result_type(self.array, other_array))
+        numpy_op(self.array, other_array, out=self.array, casting="unsafe")
+        self._bump_version()
         return self
 
     def __iadd__(self, other):
@@ -112,57 +233,69 @@ class Tensor:
         return self._update_in_place(np.multiply, other)
 
     def __itruediv__(self, other):
+        if dtypes.category(self.dtype) < 2:
+            raise RuntimeError(f"result type {np.dtype(dtypes.get_default_dtype()).name} can't be cast to the "
+                               f"desired output type {np.dtype(self.dtype).name}")
         return self._update_in_place(np.divide, other)
 
+    def add_(self, other, alpha=1):
+        return self._update_in_place(np.add, other if alpha == 1 else other * alpha)
+
+    def sub_(self, other, alpha=1):
+        return self._update_in_place(np.subtract, other if alpha == 1 else other * alpha)
+
+    def mul_(self, other):
+        return self._update_in_place(np.multiply, other)
+
+    def div_(self, other):
+        return self.__itruediv__(other)
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        self._check_in_place()
+        self.array[...] = value.array if isinstance(value, Tensor) else value
+        self._bump_version()
+        return self
+
+    def copy_(self, source):
+        """Copy `source`'s values (a Tensor, array or number, broadcast to this shape) into this tensor's memory."""
+        self._check_in_place()
+        values = source.array if isinstance(source, Tensor) else np.asarray(source)
+        try:
+            np.copyto(self.array, np.broadcast_to(values, self.array.shape), casting="unsafe")
+        except ValueError:
+            raise RuntimeError(f"copy_: the source of shape {values.shape} cannot be broadcast to "
+                               f"shape {tuple(self.shape)}") from None
+        self._bump_version()
+        return self
+
     # ---- backpropagation ----
-    def backward(self, gradient=None):
-        """Send d(self)/d(leaf) * gradient to every leaf that requires grad; leaves accumulate into .grad."""
+    def backward(self, gradient=None, retain_graph=None, create_graph=False):
+        """Send d(self)/d(leaf) * gradient to every leaf that requires grad; leaves accumulate into .grad.
+
+        The graph's saved values are freed on the way, so a second backward through it raises, unless
+        retain_graph=True. create_graph (gradients of gradients) is not supported by this engine.
+        """
+        if create_graph:
+            raise NotImplementedError("backward(create_graph=True): the engine's backward functions work on "
+                                      "NumPy arrays and record no graph, so higher-order gradients are not supported")
         if not self.requires_grad:
-            raise RuntimeError("backward(): this tensor does not require grad and has no grad_fn")
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
         if gradient is None:
-            if self.data.size != 1:
-                raise RuntimeError(f"backward(): grad can be implicitly created only for scalar outputs, "
-                                   f"but this tensor has shape {self.shape}; pass gradient=")
-            gradient = np.ones_like(self.data)
-        gradient = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=self.dtype)
-        if gradient.shape != self.shape:
-            raise RuntimeError(f"backward(): gradient shape {gradient.shape} does not match tensor shape {self.shape}")
-
-        pending = {self: gradient}  # gradients waiting for every consumer of a tensor to report
-        for tensor in reversed(self._topological_order()):
-            grad = tensor._run_hooks(pending.pop(tensor))  # complete now: every consumer has reported
-            if tensor.grad_fn is None or tensor._retains_grad:
-                tensor._accumulate(grad)
-            if tensor.grad_fn is None:
-                continue
-            input_grads = tensor.grad_fn.function.backward(tensor.grad_fn.ctx, grad)
-            for parent, parent_grad in zip(tensor.grad_fn.inputs, input_grads):
-                if parent is None or parent_grad is None or not parent.requires_grad:
-                    continue
-                parent_grad = _checked_grad(tensor.grad_fn.name, parent, parent_grad)
-                pending[parent] = pending[parent] + parent_grad if parent in pending else parent_grad
-
-    def _topological_order(self):
-        """Tensors that need a gradient, each after all of its inputs (iterative depth-first search)."""
-        order, visited, stack = [], set(), [(self, False)]
-        while stack:
-            tensor, inputs_done = stack.pop()
-            if inputs_done:
-                order.append(tensor)
-                continue
-            if tensor in visited:
-                continue
-            visited.add(tensor)
-            stack.append((tensor, True))
-            if tensor.grad_fn is not None:
-                for parent in tensor.grad_fn.inputs:
-                    if parent is not None and parent.requires_grad and parent not in visited:
-                        stack.append((parent, False))
-        return order
+            if self.array.size != 1:
+                raise RuntimeError(f"grad can be implicitly created only for scalar outputs, "
+                                   f"but this tensor has shape {tuple(self.shape)}; pass gradient=")
+            gradient = np.ones_like(self.array)
+        gradient = np.asarray(gradient.array if isinstance(gradient, Tensor) else gradient, dtype=self.dtype)
+        if gradient.shape != self.array.shape:
+            raise RuntimeError(f"backward(): gradient shape {gradient.shape} does not match tensor shape "
+                               f"{self.array.shape}")
+        run_backward(self, gradient, retain_graph=bool(retain_graph))
 
     # ---- looking at gradients in flight ----
     _hooks = ()
-    _retains_grad = False
 
     def register_hook(self, hook):
         """Call hook(grad) when this tensor's gradient is computed; a returned Tensor replaces the gradient.
@@ -170,11 +303,15 @@ class Tensor:
         Returns a handle whose remove() unregisters the hook, as in PyTorch.
         """
         if not self.requires_grad:
-            raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't require gradient")
-        if not self._hooks:
-            self._hooks = []
-        self._hooks.append(hook)
-        return _HookHandle(self._hooks, hook)
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            hooks = self.grad_fn.hooks
+        else:
+            if not self._hooks:
+                self._hooks = []
+            hooks = self._hooks
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
 
     def requires_grad_(self, requires_grad=True):
         """Start (or stop) recording operations on this leaf, in place; returns self."""
@@ -183,18 +320,20 @@ class Tensor:
 
     def retain_grad(self):
         """Keep .grad on this intermediate tensor too (by default only leaves keep theirs)."""
-        self._retains_grad = True
+        import weakref
+
+        if self.grad_fn is not None:
+            self.grad_fn.retained_output = weakref.ref(self)
+
+    @property
+    def retains_grad(self):
+        return self.grad_fn is not None and self.grad_fn.retained_output is not None
 
     def _run_hooks(self, grad):
+        from .autograd import _hook_result
+
         for hook in self._hooks:
-            replaced = hook(Tensor(grad))
-            if replaced is None:
-                continue
-            replaced = np.asarray(replaced.data if isinstance(replaced, Tensor) else replaced)
-            if replaced.shape != self.shape:
-                raise RuntimeError(f"register_hook: a hook returned a gradient of shape {replaced.shape} "
-                                   f"for a tensor of shape {self.shape}")
-            grad = replaced.astype(self.dtype, copy=False)
+            grad = _hook_result(hook, grad, self.array.shape, self.dtype)
         return grad
 
     def _accumulate(self, grad):
@@ -202,178 +341,34 @@ class Tensor:
         if self.grad is None:
             self.grad = Tensor(grad.copy())
         else:
-            self.grad.data = self.grad.data + grad
+            self.grad.array = self.grad.array + grad
 
-    # ---- arithmetic ----
-    def _lift(self, other):
-        """Python numbers join a floating tensor in its dtype (float32 stays float32, as in PyTorch);
-        with an integer or bool tensor they keep their own kind, so 0.5 is not truncated to 0."""
-        if isinstance(other, Tensor):
-            return other
-        floating = np.issubdtype(self.dtype, np.floating)
-        return Tensor(np.asarray(other, dtype=self.dtype if floating and isinstance(other, (int, float)) else None))
 
-    def __add__(self, other):
-        return elementwise.Add.apply(self, self._lift(other))
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor", "int32": "IntTensor",
+               "bool": "BoolTensor", "uint8": "ByteTensor", "float16": "HalfTensor"}
 
-    def __radd__(self, other):
-        return elementwise.Add.apply(self._lift(other), self)
 
-    def __sub__(self, other):
-        return elementwise.Sub.apply(self, self._lift(other))
-
-    def __rsub__(self, other):
-        return elementwise.Sub.apply(self._lift(other), self)
-
-    def __mul__(self, other):
-        return elementwise.Mul.apply(self, self._lift(other))
-
-    def __rmul__(self, other):
-        return elementwise.Mul.apply(self._lift(other), self)
-
-    def __truediv__(self, other):
-        return elementwise.Div.apply(self, self._lift(other))
-
-    def __rtruediv__(self, other):
-        return elementwise.Div.apply(self._lift(other), self)
-
-    def __pow__(self, exponent):
-        return elementwise.Pow.apply(self, self._lift(exponent))
-
-    def __rpow__(self, base):
-        return elementwise.Pow.apply(self._lift(base), self)
-
-    def __neg__(self):
-        return elementwise.Neg.apply(self)
-
-    def __matmul__(self, other):
-        return matmul.MatMul.apply(self, other)
-
-    matmul = __matmul__
-
-    def exp(self):
-        return elementwise.Exp.apply(self)
-
-    def log(self):
-        return elementwise.Log.apply(self)
-
-    def relu(self):
-        return elementwise.ReLU.apply(self)
-
-    # ---- comparisons: plain boolean tensors, outside the graph ----
-    def _compare(self, other, numpy_op):
-        return Tensor(numpy_op(self.data, other.data if isinstance(other, Tensor) else other))
-
-    def __eq__(self, other):
-        return self._compare(other, np.equal)
-
-    def __ne__(self, other):
-        return self._compare(other, np.not_equal)
-
-    def __lt__(self, other):
-        return self._compare(other, np.less)
-
-    def __le__(self, other):
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other):
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other):
-        return self._compare(other, np.greater_equal)
-
-    eq = __eq__
-
-    # ---- reductions ----
-    def sum(self, dim=None, keepdim=False):
-        return reduce.Sum.apply(self, dim=dim, keepdim=keepdim)
-
-    def mean(self, dim=None, keepdim=False):
-        return reduce.Mean.apply(self, dim=dim, keepdim=keepdim)
-
-    def max(self, dim=None, keepdim=False):
-        """max() gives the largest value; max(dim) gives (values, indices) like PyTorch."""
-        values = reduce.Max.apply(self, dim=dim, keepdim=keepdim)
-        if dim is None:
-            return values
-        return MaxResult(values, self.argmax(dim, keepdim))
-
-    def argmax(self, dim=None, keepdim=False):
-        if dim is None:
-            return Tensor(np.argmax(self.data))
-        return Tensor(np.argmax(self.data, axis=dim, keepdims=keepdim))
-
-    # ---- shape ----
-    def reshape(self, *shape):
-        shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-        return shape_ops.Reshape.apply(self, shape=shape)
-
-    def unsqueeze(self, dim):
-        """A new axis of size 1 at `dim` (negative counts from the end of the result, as in torch)."""
-        dim = dim if dim >= 0 else dim + self.ndim + 1
-        return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
-
-    def squeeze(self, dim=None):
-        """Drop axes of size 1 (only `dim`, when given and of size 1)."""
-        if dim is None:
-            return self.reshape(tuple(size for size in self.shape if size != 1))
-        dim = dim % max(self.ndim, 1)
-        if self.ndim == 0 or self.shape[dim] != 1:
-            return self
-        return self.reshape(self.shape[:dim] + self.shape[dim + 1:])
-
-    def view(self, *shape):
-        """Like reshape, but only for contiguous data (as PyTorch: a view never copies)."""
-        if not self.data.flags.c_contiguous:
-            raise RuntimeError(f"view: tensor of shape {self.shape} is not contiguous (after transpose/permute); use reshape")
-        return self.reshape(*shape)
-
-    def view_as(self, other):
-        return self.view(other.shape)
-
-    def flatten(self, start_dim=0, end_dim=-1):
-        if self.ndim == 0:
-            return self.reshape(1)
-        start, end = start_dim % self.ndim, end_dim % self.ndim
-        merged = int(np.prod(self.shape[start:end + 1]))
-        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
-
-    def permute(self, *dims):
-        dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
-        return shape_ops.Permute.apply(self, dims=dims)
-
-    def transpose(self, dim0, dim1):
-        dims = list(range(self.ndim))
-        dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
-        return shape_ops.Permute.apply(self, dims=tuple(dims))
-
-    def t(self):
-        if self.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with at most 2 dimensions, got shape {self.shape}")
-        return self.transpose(0, 1) if self.ndim == 2 else self
-
-    T = property(t)
-
-    def __getitem__(self, index):
-        if isinstance(index, Tensor):
-            index = index.data
-        elif isinstance(index, tuple):
-            index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
-        return shape_ops.Index.apply(self, index=index)
-
-    # ---- dtype ----
-    def to(self, dtype):
-        """A copy in another dtype; gradients flow back (cast back to this tensor's dtype)."""
-        return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype=dtype)
-
-    def float(self):
-        return self.to(float32)
-
-    def double(self):
-        return self.to(float64)
-
-    def long(self):
-        return self.to(int64)
+def parse_to(args, kwargs):
+    """The dtype asked for by to(...)'s PyTorch forms (None: keep it); the device is checked to be the CPU."""
+    unknown = set(kwargs) - {"dtype", "device", "non_blocking", "copy", "memory_format"}
+    if unknown:
+        raise TypeError(f"to() got unexpected keyword argument(s) {sorted(unknown)}")
+    dtype = kwargs.get("dtype")
+    if "device" in kwargs and kwargs["device"] is not None:
+        check_device(kwargs["device"])
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype = arg.dtype
+        elif is_device(arg):
+            check_device(arg)
+        elif isinstance(arg, bool):
+            continue  # non_blocking / copy given by position
+        else:
+            try:
+                dtype = np.dtype(arg).type
+            except TypeError:
+                raise TypeError(f"to(): expected a dtype, a device ('cpu') or a tensor, got {arg!r}") from None
+    return dtype
 
 
 class _HookHandle:

@@ -126,4 +126,4 @@ def _plot_predictions(model, loader, backend, path, class_names, count=32):
     model.eval()
     with backend.no_grad():
         predictions = model(x[:count]).argmax(1)
-    plot_samples(images.data[:count], to_numpy(predictions), np.asarray(labels.data[:count]), path, class_names)
+    plot_samples(images.array[:count], to_numpy(predictions), np.asarray(labels.array[:count]), path, class_names)

@@ -15,39 +15,46 @@ from .atomic import atomic_write
 
 
 def draw_graph(tensor, params=None, show_grad_norms=False):
-    """DOT text for the graph that produced `tensor`.
+    """DOT text for the graph that produced `tensor` (it stays drawable after backward() has freed the values).
 
     params: optional {name: tensor} (e.g. dict(model.named_parameters())) to label the leaves.
     show_grad_norms: add ||grad|| to every leaf that has a .grad (call after backward()).
     """
+    from .function import Node
+
     names = {id(value): name for name, value in (params or {}).items()}
     lines = ["digraph autograd {", '  node [fontname="Helvetica", fontsize=10];', "  rankdir=BT;"]
-    seen, stack = set(), [tensor]
+    root = tensor.grad_fn if tensor.grad_fn is not None else tensor
+    seen, stack = set(), [root]
     while stack:
-        node = stack.pop()
-        if id(node) in seen:
+        vertex = stack.pop()  # a Node (an op) or a leaf Tensor
+        if id(vertex) in seen:
             continue
-        seen.add(id(node))
-        lines.append(f'  t{id(node)} [{_node_style(node, names, show_grad_norms, is_output=node is tensor)}];')
-        if node.grad_fn is None:
-            continue
-        for parent in node.grad_fn.inputs:
-            if parent is not None and parent.requires_grad:
-                lines.append(f"  t{id(parent)} -> t{id(node)};")
-                stack.append(parent)
+        seen.add(id(vertex))
+        is_op = isinstance(vertex, Node)
+        style = _op_style(vertex, vertex is root) if is_op else _leaf_style(vertex, names, show_grad_norms)
+        lines.append(f"  t{id(vertex)} [{style}];")
+        for edge in vertex.next if is_op else ():
+            if edge is not None:
+                lines.append(f"  t{id(edge)} -> t{id(vertex)};")
+                stack.append(edge)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def _node_style(tensor, names, show_grad_norms, is_output):
-    shape = "x".join(str(size) for size in tensor.shape) or "scalar"
-    if tensor.grad_fn is not None:
-        label = f"{tensor.grad_fn.name}\\n{shape}"
-        fill = "lightcoral" if is_output else "lightgrey"
-        return f'label="{label}", shape=box, style=filled, fillcolor={fill}'
-    label = f"{names.get(id(tensor), 'input')}\\n{shape}"
+def _shape_text(shape):
+    return "x".join(str(size) for size in shape) or "scalar"
+
+
+def _op_style(node, is_output):
+    fill = "lightcoral" if is_output else "lightgrey"
+    return f'label="{node.name}\\n{_shape_text(node.output_shape)}", shape=box, style=filled, fillcolor={fill}'
+
+
+def _leaf_style(tensor, names, show_grad_norms):
+    label = f"{names.get(id(tensor), 'input')}\\n{_shape_text(tensor.array.shape)}"
     if show_grad_norms and tensor.grad is not None:
-        label += f"\\n|grad| = {np.linalg.norm(tensor.grad.data):.3g}"
+        label += f"\\n|grad| = {np.linalg.norm(tensor.grad.array):.3g}"
     return f'label="{label}", shape=ellipse, style=filled, fillcolor=lightblue'
 
 

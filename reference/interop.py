@@ -7,8 +7,8 @@ import torch
 def engine_to_torch(engine_model, torch_model):
     """Load the engine model's weights into `torch_model` (in the torch model's dtype and device)."""
     reference = torch_model.state_dict()
-    state = {name: torch.from_numpy(np.ascontiguousarray(array)).to(reference[name].dtype)
-             for name, array in engine_model.state_dict().items() if name in reference}
+    state = {name: torch.from_numpy(np.ascontiguousarray(value)).to(reference[name].dtype)
+             for name, value in engine_model.state_dict().items() if name in reference}
     missing = set(reference) - set(state)
     unexpected = set(engine_model.state_dict()) - set(reference)
     if missing or unexpected:

@@ -18,7 +18,7 @@ def assert_close(actual, expected, rtol, what=""):
 
 def to_numpy(value):
     if isinstance(value, mm.Tensor):
-        return value.data
+        return value.array
     if isinstance(value, torch.Tensor):
         return value.detach().cpu().numpy()
     return np.asarray(value)

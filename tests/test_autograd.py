@@ -21,14 +21,14 @@ def test_gradients_accumulate_across_backward_calls_until_zeroed_like_torch(rng)
         (x * x).backward(mm.tensor(grad))
         (tx * tx).backward(torch.tensor(grad))
     assert_close(x.grad, tx.grad, RTOL[np.float64], "accumulated grad")
-    assert_close(x.grad, 2 * x.data * (first + second), RTOL[np.float64], "sum of both backward calls")
+    assert_close(x.grad, 2 * x.array * (first + second), RTOL[np.float64], "sum of both backward calls")
 
     x.grad.zero_()
     tx.grad.zero_()
     (x * x).backward(mm.tensor(first))
     (tx * tx).backward(torch.tensor(first))
     assert_close(x.grad, tx.grad, RTOL[np.float64], "grad after zeroing")
-    assert_close(x.grad, 2 * x.data * first, RTOL[np.float64], "one backward call")
+    assert_close(x.grad, 2 * x.array * first, RTOL[np.float64], "one backward call")
 
 
 def test_a_tensor_used_twice_gets_the_sum_of_both_paths_like_torch(rng):
@@ -52,7 +52,7 @@ def test_a_deep_chain_does_not_hit_the_recursion_limit(rng):
         y = y * 1.0001 + 0.001
     grad = upstream_grad(rng, (2,), np.float64)
     y.backward(mm.tensor(grad))
-    np.testing.assert_allclose(x.grad.data, grad * 1.0001**depth, rtol=1e-12)
+    np.testing.assert_allclose(x.grad.array, grad * 1.0001**depth, rtol=1e-12)
 
 
 def test_no_grad_records_nothing_and_enable_grad_turns_it_back_on():
@@ -86,12 +86,12 @@ def test_detach_shares_the_data_but_cuts_the_graph(rng):
     (x, tx) = pair(rng.standard_normal(4))
     x_detached, tx_detached = x.detach(), tx.detach()
     assert not x_detached.requires_grad and x_detached.grad_fn is None
-    assert np.shares_memory(x_detached.data, x.data)
+    assert np.shares_memory(x_detached.array, x.array)
     grad = upstream_grad(rng, (4,), np.float64)
     (x_detached * x).backward(mm.tensor(grad))  # only the second factor carries a gradient
     (tx_detached * tx).backward(torch.tensor(grad))
     assert_close(x.grad, tx.grad, RTOL[np.float64], "grad through the attached factor")
-    assert_close(x.grad, grad * x.data, RTOL[np.float64], "d(c * x)/dx = c")
+    assert_close(x.grad, grad * x.array, RTOL[np.float64], "d(c * x)/dx = c")
 
 
 def test_backward_on_a_leaf_puts_the_gradient_itself_in_grad_like_torch(rng):
@@ -99,8 +99,8 @@ def test_backward_on_a_leaf_puts_the_gradient_itself_in_grad_like_torch(rng):
     grad = upstream_grad(rng, (3,), np.float64)
     x.backward(mm.tensor(grad))
     tx.backward(torch.tensor(grad))
-    np.testing.assert_array_equal(x.grad.data, tx.grad.numpy())
-    assert not np.shares_memory(x.grad.data, grad)
+    np.testing.assert_array_equal(x.grad.array, tx.grad.numpy())
+    assert not np.shares_memory(x.grad.array, grad)
 
 
 def test_backward_on_a_non_scalar_without_a_gradient_names_the_shape():
@@ -187,7 +187,7 @@ def test_tensor_copies_its_data_and_from_numpy_shares_it():
     array = np.zeros(3)
     copied, shared = mm.tensor(array), mm.from_numpy(array)
     array[0] = 7.0
-    assert copied.data[0] == 0.0 and shared.data[0] == 7.0
+    assert copied.array[0] == 0.0 and shared.array[0] == 7.0
 
 
 FLOAT32_EXPRESSIONS = {
@@ -214,7 +214,7 @@ def test_in_place_update_under_no_grad_keeps_the_leaf_and_its_dtype():
     with mm.no_grad():
         weights -= weights.grad * 0.5
     assert weights.is_leaf and weights.requires_grad and weights.dtype == np.float32
-    assert weights.data.tolist() == [-0.5, 0.5]
+    assert weights.array.tolist() == [-0.5, 0.5]
 
 
 def test_in_place_update_of_a_tensor_requiring_grad_outside_no_grad_is_refused():
@@ -227,11 +227,11 @@ def test_factories_and_small_shape_helpers_match_torch():
     mm.manual_seed(3)
     first = mm.randn(2, 3)
     mm.manual_seed(3)
-    assert np.array_equal(mm.randn((2, 3)).data, first.data) and first.dtype == np.float32
-    assert mm.zeros(2, 3).data.tolist() == torch.zeros(2, 3).tolist()
+    assert np.array_equal(mm.randn((2, 3)).array, first.array) and first.dtype == np.float32
+    assert mm.zeros(2, 3).array.tolist() == torch.zeros(2, 3).tolist()
     assert mm.ones((1, 2), dtype=np.float64).dtype == np.float64
     x = mm.tensor(np.arange(6.0).reshape(2, 3))
-    assert mm.argmax(x, 1).data.tolist() == torch.argmax(torch.arange(6.0).reshape(2, 3), 1).tolist()
+    assert mm.argmax(x, 1).array.tolist() == torch.argmax(torch.arange(6.0).reshape(2, 3), 1).tolist()
     for dim in (0, 1, 2, -1, -3):
         assert x.unsqueeze(dim).shape == tuple(torch.zeros(2, 3).unsqueeze(dim).shape)
     assert x.unsqueeze(0).squeeze().shape == (2, 3) and x.unsqueeze(1).squeeze(1).shape == (2, 3)

@@ -34,7 +34,7 @@ def images_and_labels(n, rng):
 
 def epoch(loader):
     """All batches of one epoch as NumPy arrays, plus the order the loader used."""
-    batches = [tuple(field.data for field in batch) for batch in loader]
+    batches = [tuple(field.array for field in batch) for batch in loader]
     return batches, loader.last_order.copy()
 
 
@@ -74,8 +74,8 @@ def test_batches_in_order_with_a_smaller_last_batch(rng):
         assert isinstance(images, mm.Tensor) and isinstance(labels, mm.Tensor)
         assert images.dtype == np.float32 and labels.dtype == np.int64
         assert not images.requires_grad
-    np.testing.assert_array_equal(np.concatenate([images.data for images, _ in batches]), x)
-    np.testing.assert_array_equal(np.concatenate([labels.data for _, labels in batches]), y)
+    np.testing.assert_array_equal(np.concatenate([images.array for images, _ in batches]), x)
+    np.testing.assert_array_equal(np.concatenate([labels.array for _, labels in batches]), y)
     np.testing.assert_array_equal(loader.last_order, np.arange(10))
 
 
@@ -111,7 +111,7 @@ def test_batches_wrap_the_fetched_arrays_without_copying():
             return self.fields
 
     (features, labels), = DataLoader(Precomputed(), batch_size=4)
-    assert features.data is Precomputed.fields[0] and labels.data is Precomputed.fields[1]
+    assert features.array is Precomputed.fields[0] and labels.array is Precomputed.fields[1]
 
 
 # ---- order ----
@@ -169,7 +169,7 @@ def test_batches_follow_last_order(rng):
 def test_every_sample_exactly_once_per_epoch(n, batch_size, shuffle, drop_last, seed):
     loader = DataLoader(TensorDataset(np.arange(n)), batch_size, shuffle=shuffle, drop_last=drop_last, seed=seed)
     for _ in range(2):
-        seen = [index for (batch,) in loader for index in batch.data.tolist()]
+        seen = [index for (batch,) in loader for index in batch.array.tolist()]
         assert len(seen) == (len(loader) * batch_size if drop_last else n)
         assert len(set(seen)) == len(seen), "no sample twice"
         assert sorted(loader.last_order.tolist()) == list(range(n)), "the order is a permutation"
@@ -203,7 +203,7 @@ def test_item_by_item_fallback_gives_the_same_batches(rng, drop_last):
 def test_plain_python_items_are_stacked():
     pairs = [([float(i), 2.0 * i], i % 3) for i in range(5)]  # a list is a dataset too: len and [i]
     (features, labels), _, _ = DataLoader(pairs, batch_size=2)
-    np.testing.assert_array_equal(features.data, [[0.0, 0.0], [1.0, 2.0]])
+    np.testing.assert_array_equal(features.array, [[0.0, 0.0], [1.0, 2.0]])
     assert labels.dtype == np.int64 and labels.tolist() == [0, 1]
     singles = list(DataLoader([np.full(3, i, dtype=np.float32) for i in range(4)], batch_size=3))
     assert isinstance(singles[0], mm.Tensor), "items that are not tuples give one Tensor per batch"

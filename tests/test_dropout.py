@@ -17,7 +17,7 @@ from parity import RTOL, assert_close
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
 def test_fraction_dropped_and_mean_are_within_binomial_bounds(p):
     n = 200_000
-    out = F.dropout(mm.tensor(np.ones(n)), p).data
+    out = F.dropout(mm.tensor(np.ones(n)), p).array
     dropped = np.mean(out == 0)
     # the count of zeros is Binomial(n, p); 5 standard deviations: a false failure about once in 3.5 million
     assert abs(dropped - p) <= 5 * np.sqrt(p * (1 - p) / n), f"dropped fraction {dropped} for p={p}"
@@ -31,13 +31,13 @@ def test_survivors_are_scaled_by_one_over_keep_probability_and_backward_uses_the
     x = mm.tensor(np.asarray(rng.standard_normal((50, 40)), dtype), requires_grad=True)
     out = F.dropout(x, p)
     assert out.dtype == dtype
-    keep = out.data != 0  # x is continuous, so an output is zero exactly where it was dropped
+    keep = out.array != 0  # x is continuous, so an output is zero exactly where it was dropped
     scale = np.asarray(1 / (1 - p), dtype)
-    assert np.array_equal(out.data, np.where(keep, x.data * scale, 0))
+    assert np.array_equal(out.array, np.where(keep, x.array * scale, 0))
     grad = upstream_grad(rng, x.shape, dtype)
     out.backward(mm.tensor(grad))
     assert x.grad.dtype == dtype
-    assert np.array_equal(x.grad.data, grad * keep * scale)  # grad * mask / (1 - p), exactly
+    assert np.array_equal(x.grad.array, grad * keep * scale)  # grad * mask / (1 - p), exactly
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -59,10 +59,10 @@ def test_op_with_torchs_mask_matches_torch_forward_and_backward(p, dtype, rng):
 def test_same_seed_gives_the_same_mask_and_the_stream_moves_on():
     x = mm.tensor(np.ones((20, 30)))
     mm.manual_seed(3)
-    first, second = F.dropout(x).data, F.dropout(x).data
+    first, second = F.dropout(x).array, F.dropout(x).array
     mm.manual_seed(3)  # replaces the generator: dropout must read it at call time
-    assert np.array_equal(F.dropout(x).data, first)
-    assert np.array_equal(F.dropout(x).data, second)
+    assert np.array_equal(F.dropout(x).array, first)
+    assert np.array_equal(F.dropout(x).array, second)
     assert not np.array_equal(first, second)
 
 
@@ -72,16 +72,16 @@ def test_eval_and_training_false_are_the_identity(rng):
     layer = nn.Dropout(0.9).eval()
     assert layer(x) is x
     layer.train()
-    assert (layer(x).data == 0).any()
+    assert (layer(x).array == 0).any()
 
 
 def test_p_one_gives_zeros_and_p_zero_the_input(rng):
     x = mm.tensor(rng.standard_normal((6, 7)).astype(np.float32), requires_grad=True)
     out = F.dropout(x, 1.0)
-    assert out.dtype == np.float32 and np.array_equal(out.data, np.zeros((6, 7)))
+    assert out.dtype == np.float32 and np.array_equal(out.array, np.zeros((6, 7)))
     out.backward(mm.tensor(np.ones((6, 7), np.float32)))
-    assert np.array_equal(x.grad.data, np.zeros((6, 7)))
-    assert np.array_equal(F.dropout(x, 0.0).data, x.data)
+    assert np.array_equal(x.grad.array, np.zeros((6, 7)))
+    assert np.array_equal(F.dropout(x, 0.0).array, x.array)
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.5])
@@ -107,7 +107,7 @@ def test_eval_switches_dropout_off_and_batch_norm_to_running_stats_inside_sequen
     x = mm.tensor(rng.standard_normal((16, 6)).astype(np.float32))
 
     # training: every call draws a new mask and moves the running statistics
-    first, second = model(x).data, model(x).data
+    first, second = model(x).array, model(x).array
     assert not np.array_equal(first, second)
     batch_norm = model[1]
     assert batch_norm.num_batches_tracked.item() == 2
@@ -115,19 +115,19 @@ def test_eval_switches_dropout_off_and_batch_norm_to_running_stats_inside_sequen
     model.eval()
     assert not batch_norm.training and not model[3].training
     state = model.state_dict()
-    out = model(x).data
-    assert np.array_equal(model(x).data, out), "eval must be deterministic"
+    out = model(x).array
+    assert np.array_equal(model(x).array, out), "eval must be deterministic"
     assert batch_norm.num_batches_tracked.item() == 2
     for name, value in model.state_dict().items():
         assert np.array_equal(value, state[name]), f"eval changed {name}"
     # and it is exactly: Linear -> normalise with the running statistics -> ReLU -> (no dropout) -> Linear
-    h = x.data @ model[0].weight.data.T + model[0].bias.data
-    h = (h - batch_norm.running_mean.data) / np.sqrt(batch_norm.running_var.data + batch_norm.eps)
-    h = np.maximum(h * batch_norm.weight.data + batch_norm.bias.data, 0)
-    assert_close(out, h @ model[4].weight.data.T + model[4].bias.data, RTOL[np.float32], "eval forward")
+    h = x.array @ model[0].weight.array.T + model[0].bias.array
+    h = (h - batch_norm.running_mean.array) / np.sqrt(batch_norm.running_var.array + batch_norm.eps)
+    h = np.maximum(h * batch_norm.weight.array + batch_norm.bias.array, 0)
+    assert_close(out, h @ model[4].weight.array.T + model[4].bias.array, RTOL[np.float32], "eval forward")
 
     model.train()
-    assert not np.array_equal(model(x).data, model(x).data)
+    assert not np.array_equal(model(x).array, model(x).array)
     assert batch_norm.num_batches_tracked.item() == 4
 
 

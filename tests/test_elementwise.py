@@ -125,8 +125,8 @@ def test_relu_at_exactly_zero_has_gradient_zero_like_torch(rng):
     grad = upstream_grad(rng, (5,), np.float64)
     x.relu().backward(mm.tensor(grad))
     tx.relu().backward(torch.tensor(grad))
-    np.testing.assert_array_equal(x.grad.data, tx.grad.numpy())
-    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0, 0.0, grad[4]])
+    np.testing.assert_array_equal(x.grad.array, tx.grad.numpy())
+    np.testing.assert_array_equal(x.grad.array, [0.0, 0.0, 0.0, 0.0, grad[4]])
 
 
 def test_pow_at_zero_and_negative_base_follows_torch(rng):
@@ -138,8 +138,8 @@ def test_pow_at_zero_and_negative_base_follows_torch(rng):
     with np.errstate(invalid="ignore"):  # (-2) ** 1.5 is nan in both frameworks
         (x**y).backward(mm.tensor(grad))
     (tx**ty).backward(torch.tensor(grad))
-    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12, equal_nan=True)
-    np.testing.assert_allclose(y.grad.data, ty.grad.numpy(), rtol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(x.grad.array, tx.grad.numpy(), rtol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(y.grad.array, ty.grad.numpy(), rtol=1e-12, equal_nan=True)
 
 
 @pytest.mark.parametrize("source, target", [(np.float32, np.float64), (np.float64, np.float32)])
@@ -163,7 +163,7 @@ def test_cast_to_the_same_dtype_returns_the_tensor_itself_like_torch():
 def test_cast_to_integer_leaves_the_graph_like_torch():
     x, tx = pair(np.array([1.7, -2.2, 3.0]))
     assert x.long().requires_grad is tx.long().requires_grad is False
-    np.testing.assert_array_equal(x.long().data, tx.long().numpy())
+    np.testing.assert_array_equal(x.long().array, tx.long().numpy())
 
 
 INTEGER_EXPRESSIONS = {
@@ -180,16 +180,16 @@ def test_python_number_with_integer_or_bool_tensor_keeps_its_value(expression):
     """0.5 must not be truncated to the tensor's integer dtype (nor 2 to True)."""
     values, fn = INTEGER_EXPRESSIONS[expression]
     out, expected = fn(mm.tensor(values)), fn(torch.tensor(values))
-    np.testing.assert_array_equal(out.data, expected.numpy())
+    np.testing.assert_array_equal(out.array, expected.numpy())
     assert np.issubdtype(out.dtype, np.floating) == expected.is_floating_point()
 
 
 def test_relu_keeps_nan_like_torch():
-    ours = mm.tensor([np.nan, -1.0, 2.0]).relu().data
+    ours = mm.tensor([np.nan, -1.0, 2.0]).relu().array
     theirs = torch.relu(torch.tensor([np.nan, -1.0, 2.0])).numpy()
     assert np.array_equal(ours, theirs, equal_nan=True)
 
 
 def test_numpy_array_on_the_left_defers_to_the_tensor():
     out = np.ones(2) + mm.tensor([1.0, 2.0])
-    assert isinstance(out, mm.Tensor) and out.data.tolist() == [2.0, 3.0]
+    assert isinstance(out, mm.Tensor) and out.array.tolist() == [2.0, 3.0]

@@ -472,8 +472,8 @@ def test_a_shuffled_epoch_over_cifar(tmp_path, rng):
     train = CIFAR10(tmp_path, checksums=md5s)
     loader = DataLoader(train, batch_size=4, shuffle=True, seed=0)
     batches = list(loader)
-    assert [len(labels.data) for _, labels in batches] == [4, 4, 4, 4, 1]
+    assert [len(labels.array) for _, labels in batches] == [4, 4, 4, 4, 1]
     assert (batches[0][0].shape, batches[0][0].dtype, batches[0][1].dtype) == ((4, 3, 32, 32), np.float32, np.int64)
-    labels = np.concatenate([labels.data for _, labels in batches])
+    labels = np.concatenate([labels.array for _, labels in batches])
     np.testing.assert_array_equal(labels, train.targets[loader.last_order])
-    np.testing.assert_array_equal(batches[1][0].data, train[loader.last_order[4:8]][0])
+    np.testing.assert_array_equal(batches[1][0].array, train[loader.last_order[4:8]][0])

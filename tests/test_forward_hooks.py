@@ -24,7 +24,7 @@ def test_a_returned_value_replaces_the_output_and_the_next_layer_sees_it(rng):
     values = rng.standard_normal((4, 3))
     ours = nn.Sequential(nn.Linear(3, 3, dtype=np.float64), nn.ReLU())
     theirs = torch.nn.Sequential(torch.nn.Linear(3, 3, dtype=torch.float64), torch.nn.ReLU())
-    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
     ours[0].register_forward_hook(lambda module, inputs, output: output * -2.0)
     theirs[0].register_forward_hook(lambda module, inputs, output: output * -2.0)
     assert_close(ours(mm.tensor(values)), theirs(torch.tensor(values)), RTOL[np.float64], "hooked output")

@@ -61,12 +61,12 @@ def test_numerical_and_analytic_gradients_agree_with_the_formula(rng):
     upstream = rng.standard_normal((2, 3))
     (numeric,) = numerical_grad(lambda t: t * t, [x], upstream)
     (analytic,) = analytic_grad(lambda t: t * t, [x], upstream)
-    np.testing.assert_allclose(numeric, 2 * x.data * upstream, rtol=1e-7, atol=1e-9)
-    np.testing.assert_allclose(analytic, 2 * x.data * upstream, rtol=1e-14)
+    np.testing.assert_allclose(numeric, 2 * x.array * upstream, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(analytic, 2 * x.array * upstream, rtol=1e-14)
 
 
 def test_numerical_grad_leaves_the_inputs_unchanged(rng):
     data = rng.standard_normal(4)
     x = Tensor(data.copy(), requires_grad=True)
     numerical_grad(lambda t: t.exp(), [x], rng.standard_normal(4))
-    np.testing.assert_array_equal(x.data, data)
+    np.testing.assert_array_equal(x.array, data)

@@ -32,10 +32,10 @@ def test_hook_on_a_leaf_runs_before_accumulation_and_can_be_removed():
     weight = mm.tensor([1.0, 2.0], requires_grad=True)
     handle = weight.register_hook(lambda grad: grad * 0.0)
     (weight * 5.0).sum().backward()
-    assert weight.grad.data.tolist() == [0.0, 0.0]
+    assert weight.grad.array.tolist() == [0.0, 0.0]
     handle.remove()
     (weight * 5.0).sum().backward()
-    assert weight.grad.data.tolist() == [5.0, 5.0]
+    assert weight.grad.array.tolist() == [5.0, 5.0]
 
 
 def test_hook_returning_a_wrong_shape_is_a_clear_error():

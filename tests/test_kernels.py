@@ -129,8 +129,8 @@ def test_nan_and_infinity_propagate_like_torch(backend):
     weight = np.linspace(-1, 1, 3 * 2 * 3 * 3).reshape(3, 2, 3, 3)
     (ours_x, theirs_x), (ours_w, theirs_w) = pair(x, requires_grad=False), pair(weight, requires_grad=False)
     with kernels.use_backend(backend):
-        out = conv2d(ours_x, ours_w, padding=1).data
-        pooled = max_pool2d(ours_x, 2).data
+        out = conv2d(ours_x, ours_w, padding=1).array
+        pooled = max_pool2d(ours_x, 2).array
     expected = F.conv2d(theirs_x, theirs_w, padding=1).numpy()
     assert np.array_equal(np.isnan(out), np.isnan(expected))
     assert np.array_equal(np.isinf(out), np.isinf(expected))

@@ -61,7 +61,7 @@ def test_linear_matches_torch(x_shape, with_bias, dtype, rng):
 def test_linear_with_bias_none_gives_x_times_weight_transposed(rng):
     x, weight = rng.standard_normal((3, 5)), rng.standard_normal((4, 5))
     out = Linear.apply(mm.tensor(x), mm.tensor(weight, requires_grad=True), None)
-    np.testing.assert_allclose(out.data, x @ weight.T, rtol=1e-12)
+    np.testing.assert_allclose(out.array, x @ weight.T, rtol=1e-12)
 
 
 @pytest.mark.parametrize("with_bias", [True, False])

@@ -340,9 +340,9 @@ def test_a_shuffled_epoch_over_mnist(mnist_root):
     assert len(loader) == len(batches) == 938  # 937 full batches and one of 60000 - 937 * 64 = 32
     assert batches[0][0].shape == (64, 1, 28, 28) and batches[-1][0].shape == (32, 1, 28, 28)
     assert (batches[0][0].dtype, batches[0][1].dtype) == (np.float32, np.int64)
-    labels = np.concatenate([labels.data for _, labels in batches])
+    labels = np.concatenate([labels.array for _, labels in batches])
     np.testing.assert_array_equal(np.bincount(labels), np.bincount(mnist.targets))
-    np.testing.assert_array_equal(batches[0][0].data, normalize(mnist.data[loader.last_order[:64]]))
+    np.testing.assert_array_equal(batches[0][0].array, normalize(mnist.data[loader.last_order[:64]]))
     np.testing.assert_array_equal(labels, mnist.targets[loader.last_order])
 
 
@@ -352,5 +352,5 @@ def test_fast_path_and_item_by_item_agree_on_mnist(mnist_root):
     slow = DataLoader(ItemByItem(mnist), batch_size=1000, shuffle=True, seed=3)
     for (xf, yf), (xs, ys) in zip(fast, slow, strict=True):
         assert (xs.dtype, ys.dtype) == (np.float32, np.int64)
-        np.testing.assert_array_equal(xf.data, xs.data)
-        np.testing.assert_array_equal(yf.data, ys.data)
+        np.testing.assert_array_equal(xf.array, xs.array)
+        np.testing.assert_array_equal(yf.array, ys.array)

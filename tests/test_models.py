@@ -58,8 +58,8 @@ def test_one_batch_loss_and_every_gradient_match_torch(name, dtype, rng):
 def test_flat_input_gives_the_same_logits(name, rng):
     model = getattr(models, name)()
     images = rng.standard_normal((3, 1, 28, 28)).astype(np.float32)
-    square = model(mm.tensor(images)).data
-    flat = model(mm.tensor(images.reshape(3, 784))).data
+    square = model(mm.tensor(images)).array
+    flat = model(mm.tensor(images.reshape(3, 784))).array
     assert np.array_equal(square, flat)
 
 

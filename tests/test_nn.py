@@ -81,37 +81,41 @@ def test_default_init_bounds_and_spread_match_pytorch(shape):
     layer = nn.Linear(shape[1], shape[0]) if len(shape) == 2 else nn.Conv2d(shape[1], shape[0], shape[2])
     fan_in = int(np.prod(shape[1:]))
     bound = 1 / math.sqrt(fan_in)
-    weight = layer.weight.data
-    assert weight.dtype == np.float32 and layer.bias.data.dtype == np.float32
+    weight = layer.weight.array
+    assert weight.dtype == np.float32 and layer.bias.array.dtype == np.float32
     assert np.abs(weight).max() <= bound
     assert np.abs(weight).max() > 0.95 * bound
     # a uniform variable on (-b, b) has variance b^2/3; the sample of >= 54 values is within 35%
     assert abs(weight.var() / (bound**2 / 3) - 1) < 0.35
-    assert np.abs(layer.bias.data).max() <= bound
+    assert np.abs(layer.bias.array).max() <= bound
 
 
 def test_manual_seed_makes_init_reproducible():
     mm.manual_seed(7)
-    first = nn.Linear(10, 5).weight.data.copy()
+    first = nn.Linear(10, 5).weight.array.copy()
     mm.manual_seed(7)
-    assert np.array_equal(nn.Linear(10, 5).weight.data, first)
-    assert not np.array_equal(nn.Linear(10, 5).weight.data, first)
+    assert np.array_equal(nn.Linear(10, 5).weight.array, first)
+    assert not np.array_equal(nn.Linear(10, 5).weight.array, first)
 
 
-def test_state_dict_round_trip_is_exact_and_copies():
+def test_state_dict_round_trip_is_exact_and_shares_memory_like_torch():
     source, target = TwoLayer(), TwoLayer()
     state = source.state_dict()
     result = target.load_state_dict(state)
     assert result.missing_keys == [] and result.unexpected_keys == []
     for name, value in target.state_dict().items():
+        assert isinstance(value, mm.Tensor) and not value.requires_grad
         assert np.array_equal(value, state[name])
-    state["hidden.weight"][...] = 0  # the returned arrays are copies, not the model's memory
-    assert not np.array_equal(source.hidden.weight.data, state["hidden.weight"])
+    torch_layer = torch.nn.Linear(4, 3)
+    for values, weight in ((state["hidden.weight"], source.hidden.weight),
+                           (torch_layer.state_dict()["weight"], torch_layer.weight)):
+        values.zero_()  # state_dict() values are the model's memory in both frameworks, not copies
+        assert not weight.detach().numpy().any()
 
 
 def test_load_state_dict_accepts_torch_tensors():
     model = TwoLayer()
-    torch_state = {name: torch.from_numpy(value * 2) for name, value in model.state_dict().items()}
+    torch_state = {name: torch.from_numpy(value.numpy() * 2) for name, value in model.state_dict().items()}
     model.load_state_dict(torch_state)
     assert_close(model.hidden.bias, torch_state["hidden.bias"], RTOL[np.float64])
 
@@ -121,15 +125,15 @@ def test_load_state_dict_reports_missing_and_unexpected_keys_by_name():
     state = model.state_dict()
     del state["out.weight"]
     state["extra.bias"] = np.zeros(3, dtype=np.float32)
-    before = model.hidden.weight.data.copy()
+    before = model.hidden.weight.array.copy()
     state["hidden.weight"] = before + 1
     with pytest.raises(RuntimeError, match=r'Missing key\(s\) in state_dict: "out.weight"') as error:
         model.load_state_dict(state)
     assert '"extra.bias"' in str(error.value)
-    assert np.array_equal(model.hidden.weight.data, before), "a failed load must change nothing"
+    assert np.array_equal(model.hidden.weight.array, before), "a failed load must change nothing"
     result = model.load_state_dict(state, strict=False)
     assert result.missing_keys == ["out.weight"] and result.unexpected_keys == ["extra.bias"]
-    assert np.array_equal(model.hidden.weight.data, before + 1)
+    assert np.array_equal(model.hidden.weight.array, before + 1)
 
 
 def test_load_state_dict_reports_shape_mismatch_by_name():
@@ -144,7 +148,7 @@ def test_zero_grad_clears_and_backward_accumulates_until_then():
     model = TwoLayer()
     x = mm.tensor(np.random.default_rng(0).standard_normal((5, 4)))
     model(x.float()).sum().backward()
-    first = model.hidden.weight.grad.data.copy()
+    first = model.hidden.weight.grad.array.copy()
     model(x.float()).sum().backward()
     assert_close(model.hidden.weight.grad, 2 * first, RTOL[np.float32])
     model.zero_grad()
@@ -168,7 +172,7 @@ def test_frozen_parameters_get_no_gradient():
 def test_lambda_and_sequential_compose():
     model = nn.Sequential(nn.Lambda(lambda x: x * 2), nn.Flatten())
     out = model(mm.tensor(np.ones((2, 3, 4), dtype=np.float32)))
-    assert out.shape == (2, 12) and out.data.max() == 2
+    assert out.shape == (2, 12) and out.array.max() == 2
     assert len(model) == 2 and isinstance(model[1], nn.Flatten)
 
 

@@ -97,8 +97,8 @@ def test_running_var_uses_the_unbiased_variance_and_the_output_the_biased_one():
     x = np.array([[1.0], [2.0], [4.0], [9.0]])  # mean 4, biased var 9.5, unbiased var 38/3
     layer = nn.BatchNorm1d(1, momentum=1.0, eps=0.0, dtype=np.float64)
     out = layer(mm.tensor(x))
-    assert np.allclose(out.data, (x - 4.0) / np.sqrt(9.5), rtol=0, atol=1e-15)
-    assert np.allclose(layer.running_mean.data, [4.0]) and np.allclose(layer.running_var.data, [38.0 / 3])
+    assert np.allclose(out.array, (x - 4.0) / np.sqrt(9.5), rtol=0, atol=1e-15)
+    assert np.allclose(layer.running_mean.array, [4.0]) and np.allclose(layer.running_var.array, [38.0 / 3])
 
 
 @pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
@@ -108,13 +108,13 @@ def test_functional_batch_norm_matches_torch_and_updates_the_buffers_in_place(tr
     stats = rng.standard_normal(4), rng.uniform(0.5, 2.0, 4)
     ours_stats = [mm.tensor(s) for s in stats]
     theirs_stats = [torch.tensor(s) for s in stats]
-    ours_arrays = [s.data for s in ours_stats]
+    ours_arrays = [s.array for s in ours_stats]
     out = F.batch_norm(mm.tensor(x), *ours_stats, mm.tensor(weight), mm.tensor(bias), training, 0.3, 1e-3)
     expected = torch.nn.functional.batch_norm(torch.tensor(x), *theirs_stats, torch.tensor(weight),
                                               torch.tensor(bias), training, 0.3, 1e-3)
     assert_close(out, expected, RTOL[np.float64], "forward")
     for ours_stat, array, theirs_stat in zip(ours_stats, ours_arrays, theirs_stats):
-        assert ours_stat.data is array, "running statistics are updated in place"
+        assert ours_stat.array is array, "running statistics are updated in place"
         assert_close(ours_stat, theirs_stat, RTOL[np.float64], "running statistic")
 
 
@@ -123,7 +123,7 @@ def test_training_under_no_grad_still_updates_running_stats_and_eval_leaves_them
     x = mm.tensor(np.random.default_rng(0).standard_normal((3, 2, 4, 4)).astype(np.float32) + 5)
     with mm.no_grad():
         layer(x)
-    assert layer.num_batches_tracked.item() == 1 and layer.running_mean.data.min() > 0.4
+    assert layer.num_batches_tracked.item() == 1 and layer.running_mean.array.min() > 0.4
     before = layer.state_dict()
     layer.eval()
     layer(x)
@@ -161,7 +161,7 @@ def test_state_dict_round_trips_between_torch_and_the_engine(rng):
     for _ in range(2):  # and back: train ours further, load into a fresh torch layer
         ours(mm.tensor(batch(rng, shape, np.float32)))
     fresh = torch.nn.BatchNorm2d(3).eval()
-    fresh.load_state_dict({key: torch.from_numpy(value) for key, value in ours.state_dict().items()})
+    fresh.load_state_dict({key: torch.from_numpy(value.numpy()) for key, value in ours.state_dict().items()})
     assert fresh.num_batches_tracked.item() == 5
     ours.eval()
     assert_close(ours(mm.tensor(x)), fresh(torch.tensor(x)), RTOL[np.float32], "eval after engine -> torch")
@@ -200,7 +200,7 @@ def test_input_gradient_sums_to_zero_per_channel_in_training(rng):
     """Shifting a whole channel does not change its normalised output, so dL/dx sums to 0 over each channel."""
     x = mm.tensor(batch(rng, (6, 3, 2, 2), np.float64), requires_grad=True)
     F.batch_norm(x, None, None, training=True).backward(mm.tensor(rng.standard_normal(x.shape)))
-    assert np.abs(x.grad.data.sum(axis=(0, 2, 3))).max() < 1e-12
+    assert np.abs(x.grad.array.sum(axis=(0, 2, 3))).max() < 1e-12
 
 
 # ---- errors ----

@@ -21,7 +21,7 @@ def run_onnx(path, x, input_name="input"):
 def engine_eval(model, x):
     model.eval()
     with mm.no_grad():
-        return model(mm.tensor(x)).data
+        return model(mm.tensor(x)).array
 
 
 def batch(rng, size, shape, dtype=np.float32):
@@ -41,8 +41,8 @@ def test_the_five_models_run_in_onnxruntime_as_in_the_engine(name, tmp_path, rng
     if name == "alexnet":  # running statistics away from 0 and 1, so BatchNormalization really is tested
         for module in model.modules():
             if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
-                module.running_mean.data[...] = rng.standard_normal(module.num_features) * 0.1
-                module.running_var.data[...] = rng.uniform(0.5, 2.0, module.num_features)
+                module.running_mean.array[...] = rng.standard_normal(module.num_features) * 0.1
+                module.running_var.array[...] = rng.uniform(0.5, 2.0, module.num_features)
     model.train()
     path = tmp_path / f"{name}.onnx"
     mm.onnx.export(model, mm.tensor(batch(rng, 3, shape)), path)
@@ -148,7 +148,7 @@ def test_a_reshape_that_mixes_the_batch_needs_a_fixed_batch(tmp_path, rng):
     with pytest.raises(mm.onnx.UnsupportedOperatorError, match="dynamic_batch=False"):
         mm.onnx.export(model, x, tmp_path / "flat.onnx")
     mm.onnx.export(model, x, tmp_path / "flat.onnx", dynamic_batch=False)
-    assert run_onnx(tmp_path / "flat.onnx", x.data).shape == (6,)
+    assert run_onnx(tmp_path / "flat.onnx", x.array).shape == (6,)
 
 
 def test_the_write_is_atomic_and_replaces_an_old_file(tmp_path, rng, monkeypatch):

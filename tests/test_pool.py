@@ -80,8 +80,8 @@ def test_max_pool_tie_gradient_goes_to_first_maximum():
     F.max_pool2d(theirs, 2).backward(torch.tensor(upstream))
     expected = np.zeros_like(x)
     expected[0, 0, 0, 0], expected[0, 0, 0, 2], expected[0, 0, 2, 0], expected[0, 0, 2, 3] = 1.5, -2.0, 3.0, 0.5
-    assert np.array_equal(ours.grad.data, expected)
-    assert np.array_equal(ours.grad.data, theirs.grad.numpy())
+    assert np.array_equal(ours.grad.array, expected)
+    assert np.array_equal(ours.grad.array, theirs.grad.numpy())
 
 
 @pytest.mark.parametrize("kernel_size, stride, padding", [(2, 1, 0), (3, 2, 1), (3, 1, 1)])
@@ -111,11 +111,11 @@ def test_max_pool_nan_and_minus_infinity_like_torch():
                     [-inf, -inf, -inf, -inf]]]])
     ours, theirs = pair(x)
     out, expected = max_pool2d(ours, 2), F.max_pool2d(theirs, 2)
-    assert np.array_equal(out.data, expected.detach().numpy(), equal_nan=True)
+    assert np.array_equal(out.array, expected.detach().numpy(), equal_nan=True)
     upstream = np.array([[[[1.5, -2.0], [3.0, 0.5]]]])
     out.backward(mm.tensor(upstream))
     expected.backward(torch.tensor(upstream))
-    assert np.array_equal(ours.grad.data, theirs.grad.numpy())
+    assert np.array_equal(ours.grad.array, theirs.grad.numpy())
 
 
 # ---- errors ----

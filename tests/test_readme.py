@@ -11,4 +11,4 @@ def test_readme_python_examples_run(capsys):
     assert blocks, "the README shows at least one Python example"
     for block in blocks:
         exec(compile(block, str(README), "exec"), {})
-    assert "(512, 784)" in capsys.readouterr().out
+    assert "torch.Size([512, 784])" in capsys.readouterr().out  # shapes print as PyTorch prints them

@@ -56,7 +56,7 @@ def test_max_over_a_dim_returns_values_and_indices_like_torch(shape, dim, keepdi
     (values, indices), (torch_values, torch_indices) = mm.tensor(x).max(dim, keepdim), torch.tensor(x).max(dim, keepdim)
     assert_close(values, torch_values, RTOL[dtype], "values")
     assert indices.dtype == np.int64 and not indices.requires_grad
-    np.testing.assert_array_equal(indices.data, torch_indices.numpy())
+    np.testing.assert_array_equal(indices.array, torch_indices.numpy())
 
 
 @pytest.mark.parametrize("dim", [None, 0, -1])
@@ -79,12 +79,12 @@ def test_max_over_a_dim_sends_the_gradient_to_the_first_tied_index_like_torch(di
     x_data = np.array([[5.0, 5.0, 1.0, 5.0], [2.0, 7.0, 7.0, 5.0], [5.0, 7.0, 0.0, 4.0]])
     (x, tx) = pair(x_data)
     (values, indices), (torch_values, torch_indices) = x.max(dim, keepdim), tx.max(dim, keepdim)
-    np.testing.assert_array_equal(indices.data, torch_indices.numpy())
-    np.testing.assert_array_equal(indices.data, np.argmax(x_data, axis=dim, keepdims=keepdim))  # first maximum
+    np.testing.assert_array_equal(indices.array, torch_indices.numpy())
+    np.testing.assert_array_equal(indices.array, np.argmax(x_data, axis=dim, keepdims=keepdim))  # first maximum
     grad = upstream_grad(rng, values.shape, np.float64)
     values.backward(mm.tensor(grad))
     torch_values.backward(torch.tensor(grad))
-    np.testing.assert_array_equal(x.grad.data, tx.grad.numpy())
+    np.testing.assert_array_equal(x.grad.array, tx.grad.numpy())
 
 
 @pytest.mark.parametrize("reduction", ["sum", "mean", "max"])
@@ -100,7 +100,7 @@ def test_argmax_matches_torch_and_takes_the_first_of_tied_maxima(dim, keepdim):
     indices = mm.tensor(x_data).argmax(dim, keepdim) if dim is not None else mm.tensor(x_data).argmax()
     expected = torch.tensor(x_data).argmax(dim, keepdim) if dim is not None else torch.tensor(x_data).argmax()
     assert indices.dtype == np.int64
-    np.testing.assert_array_equal(indices.data, expected.numpy())
+    np.testing.assert_array_equal(indices.array, expected.numpy())
 
 
 def test_counting_matches_by_comparison_and_sum_gives_int64_like_torch(rng):

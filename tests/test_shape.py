@@ -65,7 +65,7 @@ def test_view_on_non_contiguous_data_raises_and_reshape_works(rng):
         x.t().view(6)
     with pytest.raises(RuntimeError, match="view size is not compatible"):
         tx.t().view(6)
-    check_op(lambda t: t.t().reshape(6), None, [x.data], rng, what="reshape after t()")
+    check_op(lambda t: t.t().reshape(6), None, [x.array], rng, what="reshape after t()")
 
 
 def test_reshape_to_a_wrong_size_raises_with_both_sizes():
@@ -114,5 +114,5 @@ def test_repeated_indices_add_up_their_gradients(rng):
     x = mm.tensor(rng.standard_normal((5, 3)), requires_grad=True)
     grad = upstream_grad(rng, (5, 3), np.float64)
     x[REPEATED].backward(mm.tensor(grad))
-    np.testing.assert_allclose(x.grad.data[1], grad[0] + grad[2] + grad[3], rtol=1e-15)
-    np.testing.assert_array_equal(x.grad.data[[2, 3]], 0.0)
+    np.testing.assert_allclose(x.grad.array[1], grad[0] + grad[2] + grad[3], rtol=1e-15)
+    np.testing.assert_array_equal(x.grad.array[[2, 3]], 0.0)

@@ -72,8 +72,8 @@ def test_dataloader_over_a_subset(rng):
     subset = Subset(TensorDataset(x, y), np.arange(0, 20, 2))
     loader = DataLoader(subset, batch_size=4, shuffle=True, seed=1)
     batches = list(loader)
-    assert [len(labels.data) for _, labels in batches] == [4, 4, 2]
-    np.testing.assert_array_equal(np.concatenate([xb.data for xb, _ in batches]), x[subset.indices[loader.last_order]])
+    assert [len(labels.array) for _, labels in batches] == [4, 4, 2]
+    np.testing.assert_array_equal(np.concatenate([xb.array for xb, _ in batches]), x[subset.indices[loader.last_order]])
 
 
 def test_subset_rejects_bad_indices():

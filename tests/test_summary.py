@@ -83,7 +83,7 @@ def test_each_modules_training_flag_is_restored_and_the_model_is_unchanged():
     model = models.CifarAlexNet()
     model.classifier.eval()  # mixed modes must come back exactly as they were
     before = {name: module.training for name, module in model.named_modules()}
-    state = {name: value.copy() for name, value in model.state_dict().items()}
+    state = {name: value.clone() for name, value in model.state_dict().items()}
     mm.summary(model, (3, 32, 32))
     assert {name: module.training for name, module in model.named_modules()} == before
     for name, value in model.state_dict().items():  # eval mode: running statistics untouched

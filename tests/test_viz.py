@@ -35,7 +35,7 @@ def test_graph_has_one_box_per_op_and_one_ellipse_per_parameter(mlp_loss):
 def test_grad_norms_are_shown_after_backward(mlp_loss):
     model, loss = mlp_loss
     dot = viz.draw_graph(loss, dict(model.named_parameters()), show_grad_norms=True)
-    expected = np.linalg.norm(model.linear_relu_stack[4].bias.grad.data)
+    expected = np.linalg.norm(model.linear_relu_stack[4].bias.grad.array)
     assert f"linear_relu_stack.4.bias\\n10\\n|grad| = {expected:.3g}" in dot
 
 

@@ -31,7 +31,7 @@ class TensorDataset(Dataset):
     def __init__(self, *arrays):
         if not arrays:
             raise ValueError("TensorDataset needs at least one array")
-        self.arrays = tuple(a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays)
+        self.arrays = tuple(a.array if isinstance(a, Tensor) else np.asarray(a) for a in arrays)
         shapes = [a.shape for a in self.arrays]
         if any(len(shape) == 0 for shape in shapes) or len({shape[0] for shape in shapes}) != 1:
             listed = ", ".join(str(shape) for shape in shapes)

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from .. import random
+from ..function import no_grad
 
 
 def fan_in_and_fan_out(shape):
@@ -20,8 +21,8 @@ def fan_in_and_fan_out(shape):
 
 
 def uniform_(tensor, low=0.0, high=1.0):
-    tensor.data[...] = random.generator().uniform(low, high, size=tensor.shape)
-    return tensor
+    with no_grad():
+        return tensor.copy_(random.generator().uniform(low, high, size=tensor.shape))
 
 
 def kaiming_uniform_(tensor, a=0.0, nonlinearity="leaky_relu"):
@@ -34,13 +35,13 @@ def kaiming_uniform_(tensor, a=0.0, nonlinearity="leaky_relu"):
 
 
 def zeros_(tensor):
-    tensor.data[...] = 0
-    return tensor
+    with no_grad():
+        return tensor.zero_()
 
 
 def ones_(tensor):
-    tensor.data[...] = 1
-    return tensor
+    with no_grad():
+        return tensor.fill_(1)
 
 
 def default_layer_init_(weight, bias):

@@ -11,7 +11,9 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..device import check_device
+from ..function import no_grad
+from ..tensor import Tensor, parse_to
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -164,13 +166,25 @@ class Module:
             parameter.requires_grad = requires_grad
         return self
 
-    def to(self, dtype):
-        """Convert floating parameters and buffers to `dtype` in place (e.g. model.to(mm.float64))."""
-        for tensor in list(self.parameters()) + list(self.buffers()):
-            if np.issubdtype(tensor.dtype, np.floating):
-                tensor.data = tensor.data.astype(dtype)
-                tensor.grad = None
+    def to(self, *args, **kwargs):
+        """model.to(device) / to(dtype) / to(device, dtype), in place, returning the model (as in PyTorch).
+
+        The device must be the CPU (the engine has no GPU: a clear error names the reference package);
+        a dtype converts the floating parameters and buffers.
+        """
+        dtype = parse_to(args, kwargs)
+        if dtype is not None:
+            for tensor in list(self.parameters()) + list(self.buffers()):
+                if np.issubdtype(tensor.dtype, np.floating) and tensor.dtype != dtype:
+                    tensor.data = tensor.array.astype(dtype)
+                    tensor.grad = None
         return self
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        check_device("cuda" if device is None else device)
 
     def float(self):
         return self.to(np.float32)
@@ -180,13 +194,14 @@ class Module:
 
     # ---- saving and loading ----
     def state_dict(self):
-        """{name: np.ndarray copy} for every parameter and buffer, in registration order (as PyTorch)."""
+        """{name: Tensor} for every parameter and buffer, in registration order, as PyTorch: detached tensors
+        sharing memory with the model (copy them, e.g. with clone(), to keep a snapshot)."""
         state = OrderedDict()
         for module_prefix, module in self.named_modules():
             for store in (module._parameters, module._buffers):
                 for name, tensor in store.items():
                     if tensor is not None:
-                        state[f"{module_prefix}.{name}" if module_prefix else name] = tensor.data.copy()
+                        state[f"{module_prefix}.{name}" if module_prefix else name] = tensor.detach()
         return state
 
     def load_state_dict(self, state_dict, strict=True):
@@ -205,7 +220,7 @@ class Module:
         unexpected = [key for key in state_dict if key not in own]
         incoming = {key: _as_array(value) for key, value in state_dict.items() if key in own}
         errors = [f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "
-                  f"the shape in current model is {own[key].shape}."
+                  f"the shape in current model is {tuple(own[key].shape)}."
                   for key, value in incoming.items() if value.shape != own[key].shape]
         if strict and missing:
             errors.insert(0, "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
@@ -213,8 +228,9 @@ class Module:
             errors.insert(0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
         if errors:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
-        for key, value in incoming.items():
-            own[key].data[...] = value
+        with no_grad():
+            for key, value in incoming.items():
+                own[key].copy_(value)  # in place, bumping the version: a pending backward must not use old values
         return IncompatibleKeys(missing, unexpected)
 
     # ---- printing, as PyTorch does ----
@@ -252,7 +268,7 @@ class RemovableHandle:
 
 def _as_array(value):
     if isinstance(value, Tensor):
-        return value.data
+        return value.array
     if hasattr(value, "detach"):  # a torch tensor
         return value.detach().cpu().numpy()
     return np.asarray(value)

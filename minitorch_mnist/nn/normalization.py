@@ -7,6 +7,7 @@ train(): normalise with the batch's statistics and update the running ones; eval
 
 import numpy as np
 
+from ..function import no_grad
 from ..tensor import Tensor
 from . import functional as F
 from .module import Module
@@ -36,33 +37,34 @@ class _BatchNorm(Module):
 
     def reset_running_stats(self):
         if self.track_running_stats:
-            self.running_mean.data[...] = 0
-            self.running_var.data[...] = 1
-            self.num_batches_tracked.data[...] = 0
+            self.running_mean.zero_()
+            self.running_var.fill_(1)
+            self.num_batches_tracked.zero_()
 
     def reset_parameters(self):
         self.reset_running_stats()
-        if self.weight is not None:
-            self.weight.data[...] = 1
-        if self.bias is not None:
-            self.bias.data[...] = 0
+        with no_grad():
+            if self.weight is not None:
+                self.weight.fill_(1)
+            if self.bias is not None:
+                self.bias.zero_()
 
     def _check_input(self, input):
         if input.ndim not in self.expected_dims:
             raise ValueError(f"expected {self.dims_text} input (got {input.ndim}D input)")
         if input.shape[1] != self.num_features:
             raise RuntimeError(f"{type(self).__name__}: input has {input.shape[1]} channels (dim 1 of shape "
-                               f"{input.shape}) but the layer has num_features={self.num_features}")
+                               f"{tuple(input.shape)}) but the layer has num_features={self.num_features}")
 
     def forward(self, input):
         self._check_input(input)
-        if self.training and input.data.size // self.num_features == 1:  # checked before counting the batch
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+        if self.training and input.array.size // self.num_features == 1:  # checked before counting the batch
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {tuple(input.shape)}")
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.data += 1
+            self.num_batches_tracked.add_(1)
             if self.momentum is None:  # cumulative average: the k-th batch gets weight 1/k
-                momentum = 1.0 / float(self.num_batches_tracked.data)
+                momentum = 1.0 / float(self.num_batches_tracked.array)
         # batch statistics in training, and in eval when there are no running ones to use
         use_batch_stats = self.training or self.running_mean is None
         # the running statistics are passed (and so updated) in training only when they are tracked

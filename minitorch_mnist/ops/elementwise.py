@@ -1,4 +1,4 @@
-"""Elementwise ops with NumPy broadcasting: + - * / **, neg, exp, log, relu."""
+"""Elementwise ops with NumPy broadcasting: + - * / **, neg, exp, log, relu, cast, clone."""
 
 import numpy as np
 
@@ -146,14 +146,15 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx, x):
-        ctx.save(x > 0)
-        return np.maximum(x, 0)  # NaN stays NaN, as in PyTorch
+        z = np.maximum(x, 0)  # NaN stays NaN, as in PyTorch
+        ctx.save(z)
+        return z
 
     @staticmethod
     def backward(ctx, grad):
-        (positive,) = ctx.saved
-        # dz/dx = 1 where x > 0, else 0 (PyTorch also takes 0 at x == 0)
-        return (grad * positive,)
+        (z,) = ctx.saved
+        # dz/dx = 0 where z <= 0, else 1 (PyTorch takes 0 at x == 0 and passes the gradient through at NaN)
+        return (np.where(z <= 0, 0, grad),)
 
 
 class Cast(Function):
@@ -168,3 +169,16 @@ class Cast(Function):
     def backward(ctx, grad):
         # dz/dx = 1; the gradient returns in the input's dtype
         return (grad.astype(ctx.input_dtype),)
+
+
+class Clone(Function):
+    """z = a copy of x in new memory"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.array(x, copy=True, order="C")
+
+    @staticmethod
+    def backward(ctx, grad):
+        # dz/dx = 1
+        return (grad,)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..function import Function
+from .dims import check_dim
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -12,7 +13,8 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
-        shifted = x - x.max(axis=dim, keepdims=True)
+        dim = check_dim(dim, x.ndim)
+        shifted = x - x.max(axis=dim, keepdims=True, initial=-np.inf)  # initial: an empty dim gives an empty result
         z = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
         ctx.dim = dim
         ctx.save(z)

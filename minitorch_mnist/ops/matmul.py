@@ -17,6 +17,9 @@ class MatMul(Function):
         if inner_x != inner_y:
             raise RuntimeError(
                 f"matmul: shapes {x.shape} and {y.shape} cannot be multiplied ({inner_x} != {inner_y})")
+        if x.dtype != y.dtype:
+            raise RuntimeError(f"matmul: expected both arguments to have the same dtype, but got {x.dtype} and "
+                               f"{y.dtype} (shapes {x.shape} and {y.shape}); use .float() or .double()")
         ctx.shapes = x.shape, y.shape
         # 1-D operands become matrices (row for x, column for y) so backward needs one formula
         x2 = x[None, :] if x.ndim == 1 else x
@@ -30,11 +33,12 @@ class MatMul(Function):
         x_shape, y_shape = ctx.shapes
         batch_shape = np.broadcast_shapes(x2.shape[:-2], y2.shape[:-2])
         grad = grad.reshape(batch_shape + (x2.shape[-2], y2.shape[-1]))  # undo the 1-D squeeze
+        grad_x = grad_y = None  # only what is needed: an input without requires_grad costs nothing
         # dz/dx = grad @ y^T, dz/dy = x^T @ grad
-        grad_x = np.matmul(grad, np.swapaxes(y2, -1, -2))
-        grad_y = np.matmul(np.swapaxes(x2, -1, -2), grad)
-        grad_x = unbroadcast(grad_x, x2.shape).reshape(x_shape)
-        grad_y = unbroadcast(grad_y, y2.shape).reshape(y_shape)
+        if ctx.needs_input_grad[0]:
+            grad_x = unbroadcast(np.matmul(grad, np.swapaxes(y2, -1, -2)), x2.shape).reshape(x_shape)
+        if ctx.needs_input_grad[1]:
+            grad_y = unbroadcast(np.matmul(np.swapaxes(x2, -1, -2), grad), y2.shape).reshape(y_shape)
         return grad_x, grad_y
 
 
@@ -48,6 +52,9 @@ class Linear(Function):
             raise RuntimeError(
                 f"linear: input has {x.shape[-1] if x.ndim else 0} features but weight expects {expects} "
                 f"(input shape {x.shape}, weight shape {weight.shape})")
+        if x.dtype != weight.dtype:
+            raise RuntimeError(f"linear: mat1 and mat2 must have the same dtype, but got {x.dtype} (input) and "
+                               f"{weight.dtype} (weight); convert the input with .float() or the model with .double()")
         if bias is not None and bias.shape != (weight.shape[0],):
             raise RuntimeError(f"linear: bias shape {bias.shape} does not match weight shape {weight.shape}")
         ctx.save(x, weight)
@@ -61,5 +68,11 @@ class Linear(Function):
         x, weight = ctx.saved
         rows_x = x.reshape(-1, x.shape[-1])
         rows_grad = grad.reshape(-1, grad.shape[-1])
-        # dz/dx = grad @ W, dz/dW = grad^T @ x (summed over all rows), dz/db = grad summed over rows
-        return grad @ weight, rows_grad.T @ rows_x, rows_grad.sum(axis=0)
+        needs_x, needs_weight = ctx.needs_input_grad[:2]
+        needs_bias = len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]  # bias may be left out entirely
+        # dz/dx = grad @ W (skipped for the images fed to a first layer: they need no gradient)
+        grad_x = grad @ weight if needs_x else None
+        # dz/dW = grad^T @ x (summed over all rows), dz/db = grad summed over rows
+        grad_weight = rows_grad.T @ rows_x if needs_weight else None
+        grad_bias = rows_grad.sum(axis=0) if needs_bias else None
+        return grad_x, grad_weight, grad_bias

@@ -1,19 +1,9 @@
-"""Reductions over a dimension (or all of them): sum, mean, max."""
+"""Reductions over a dimension (or all of them): sum, mean, max, min."""
 
 import numpy as np
 
 from ..function import Function
-
-
-def _normalize_dim(dim, ndim):
-    """dim as a tuple of non-negative axes (None means all axes)."""
-    if dim is None:
-        return tuple(range(ndim))
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    for d in dims:
-        if not -max(ndim, 1) <= d < max(ndim, 1):
-            raise IndexError(f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {d})")
-    return tuple(d % max(ndim, 1) for d in dims)
+from .dims import check_dim, check_dims
 
 
 def _expand_to_input(grad, axes, keepdim, input_shape):
@@ -28,7 +18,7 @@ class Sum(Function):
 
     @staticmethod
     def forward(ctx, x, dim=None, keepdim=False):
-        ctx.axes = _normalize_dim(dim, x.ndim)
+        ctx.axes = check_dims(dim, x.ndim)
         ctx.keepdim = keepdim
         ctx.input_shape = x.shape
         return x.sum(axis=ctx.axes, keepdims=keepdim)
@@ -44,7 +34,7 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx, x, dim=None, keepdim=False):
-        ctx.axes = _normalize_dim(dim, x.ndim)
+        ctx.axes = check_dims(dim, x.ndim)
         ctx.keepdim = keepdim
         ctx.input_shape = x.shape
         ctx.count = int(np.prod([x.shape[a] for a in ctx.axes]))
@@ -56,20 +46,25 @@ class Mean(Function):
         return (_expand_to_input(grad / ctx.count, ctx.axes, ctx.keepdim, ctx.input_shape),)
 
 
-class Max(Function):
-    """z = max of x over one `dim`, or over everything when dim is None"""
+class _Extreme(Function):
+    """z = max (or min) of x over one `dim`, or over everything when dim is None"""
 
-    @staticmethod
-    def forward(ctx, x, dim=None, keepdim=False):
+    arg_function = staticmethod(np.argmax)  # which element wins: np.argmax or np.argmin (first one, NaN first)
+
+    @classmethod
+    def forward(cls, ctx, x, dim=None, keepdim=False):
         ctx.input_shape = x.shape
         if dim is None:
             ctx.axis = None
-            value = x.max()
-            ctx.save(x == value)
+            value = x[np.unravel_index(cls.arg_function(x), x.shape)] if x.ndim else x.copy()  # NaN wins, as in PyTorch
+            ctx.save(np.isnan(x) if np.isnan(value) else x == value)
             return value
-        (axis,) = _normalize_dim(dim, x.ndim)
-        indices = np.expand_dims(np.argmax(x, axis=axis), axis)  # first maximum wins, as in PyTorch
+        axis = check_dim(dim, x.ndim)
         ctx.axis, ctx.keepdim = axis, keepdim
+        if x.ndim == 0:
+            ctx.save(np.zeros((1,), dtype=np.int64))
+            return x.copy()
+        indices = np.expand_dims(cls.arg_function(x, axis=axis), axis)
         ctx.save(indices)
         values = np.take_along_axis(x, indices, axis=axis)
         return values if keepdim else values.squeeze(axis)
@@ -77,13 +72,27 @@ class Max(Function):
     @staticmethod
     def backward(ctx, grad):
         if ctx.axis is None:
-            (is_max,) = ctx.saved
-            # dz/dx = 1/k at each of the k tied maxima, 0 elsewhere (PyTorch's rule for max())
-            return ((is_max * (grad / is_max.sum())).astype(grad.dtype, copy=False),)
+            (winners,) = ctx.saved
+            # dz/dx = 1/k at each of the k tied winners (or NaNs), 0 elsewhere (PyTorch's rule for max()/min())
+            return ((winners * (grad / winners.sum())).astype(grad.dtype, copy=False),)
+        if len(ctx.input_shape) == 0:
+            return (grad,)
         (indices,) = ctx.saved
-        # dz/dx = 1 at the index max(dim) returned, 0 elsewhere: the gradient is routed to the winner
+        # dz/dx = 1 at the index max(dim)/min(dim) returned, 0 elsewhere: the gradient is routed to the winner
         grad_x = np.zeros(ctx.input_shape, dtype=grad.dtype)
         if not ctx.keepdim:
             grad = np.expand_dims(grad, ctx.axis)
         np.put_along_axis(grad_x, indices, grad, axis=ctx.axis)
         return (grad_x,)
+
+
+class Max(_Extreme):
+    """z = the largest element of x (over `dim`, or everything)"""
+
+    arg_function = staticmethod(np.argmax)
+
+
+class Min(_Extreme):
+    """z = the smallest element of x (over `dim`, or everything)"""
+
+    arg_function = staticmethod(np.argmin)

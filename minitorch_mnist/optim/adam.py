@@ -40,14 +40,14 @@ class Adam(Optimizer):
             for parameter in group["params"]:
                 if parameter.grad is None:
                     continue
-                grad = parameter.grad.data
+                grad = parameter.grad.array
                 if weight_decay != 0:
-                    grad = grad + weight_decay * parameter.data
+                    grad = grad + weight_decay * parameter.array
                 state = self.state.setdefault(parameter, {})
                 if not state:
                     state["step"] = 0
-                    state["exp_avg"] = np.zeros_like(parameter.data)
-                    state["exp_avg_sq"] = np.zeros_like(parameter.data)
+                    state["exp_avg"] = np.zeros_like(parameter.array)
+                    state["exp_avg_sq"] = np.zeros_like(parameter.array)
                 state["step"] += 1
                 step, exp_avg, exp_avg_sq = state["step"], state["exp_avg"], state["exp_avg_sq"]
 
@@ -60,4 +60,5 @@ class Adam(Optimizer):
                 step_size = lr / (1 - beta1 ** step)
                 bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
                 denominator = np.sqrt(exp_avg_sq) / bias_correction2_sqrt + eps
-                parameter.data -= step_size * exp_avg / denominator
+                parameter.array -= step_size * exp_avg / denominator
+                parameter._bump_version()  # a backward still pending on the old weights will now refuse to run

@@ -39,7 +39,7 @@ class Optimizer:
         seen = {id(p) for existing in self.param_groups for p in existing["params"]}
         for parameter in group["params"]:
             if id(parameter) in seen:  # it would be updated twice per step, and state_dict could not number it
-                raise ValueError(f"a parameter of shape {parameter.shape} appears more than once "
+                raise ValueError(f"a parameter of shape {tuple(parameter.shape)} appears more than once "
                                  f"in the optimizer's parameter groups")
             seen.add(id(parameter))
         for name, default in self.defaults.items():
@@ -127,7 +127,7 @@ class Optimizer:
             return value
         if value.shape != parameter.shape:
             raise ValueError(f"{type(self).__name__}.load_state_dict: saved {key!r} for parameter {index} has "
-                             f"shape {value.shape} but the parameter has shape {parameter.shape}")
+                             f"shape {value.shape} but the parameter has shape {tuple(parameter.shape)}")
         if np.issubdtype(value.dtype, np.floating):
             return value.astype(parameter.dtype)  # always a copy
         return value.copy()

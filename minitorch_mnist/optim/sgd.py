@@ -37,9 +37,9 @@ class SGD(Optimizer):
             for parameter in group["params"]:
                 if parameter.grad is None:
                     continue
-                grad = parameter.grad.data
+                grad = parameter.grad.array
                 if weight_decay != 0:
-                    grad = grad + weight_decay * parameter.data
+                    grad = grad + weight_decay * parameter.array
                 if momentum != 0:
                     state = self.state.setdefault(parameter, {})
                     buffer = state.get("momentum_buffer")
@@ -49,4 +49,5 @@ class SGD(Optimizer):
                         buffer *= momentum
                         buffer += (1 - dampening) * grad
                     grad = grad + momentum * buffer if nesterov else buffer
-                parameter.data -= lr * grad
+                parameter.array -= lr * grad
+                parameter._bump_version()  # a backward still pending on the old weights will now refuse to run

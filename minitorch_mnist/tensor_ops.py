@@ -1,0 +1,237 @@
+"""The operators and methods of Tensor that build the graph: each one calls a Function from ops/.
+
+Mixed dtypes follow PyTorch's promotion (dtypes.py): operands are cast to the result type first, through
+the Cast op, so gradients flow back in each operand's own dtype.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+
+from . import dtypes
+from .ops import elementwise, matmul, reduce
+from .ops import shape as shape_ops
+from .ops.dims import check_dim
+
+ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # what max(dim)/min(dim) return, as torch.return_types
+
+
+class TensorOps:
+    """Mixed into Tensor: arithmetic, comparisons, reductions and shape methods."""
+
+    # ---- arithmetic with PyTorch's type promotion ----
+    def _operands(self, other, true_division=False):
+        """self and other as tensors of the result dtype (a Python number joins in that dtype)."""
+        from .tensor import Tensor
+
+        result = dtypes.result_type(self, other)
+        if true_division and dtypes.category(result) < 2:
+            result = dtypes.get_default_dtype()
+        if isinstance(other, Tensor):
+            return self._cast(result), other._cast(result)
+        return self._cast(result), Tensor(np.asarray(other, dtype=result))  # a number or a NumPy array
+
+    def _cast(self, dtype):
+        return self if np.dtype(dtype) == self.dtype else elementwise.Cast.apply(self, dtype=np.dtype(dtype))
+
+    def __add__(self, other):
+        return elementwise.Add.apply(*self._operands(other))
+
+    def __radd__(self, other):
+        x, y = self._operands(other)
+        return elementwise.Add.apply(y, x)
+
+    def __sub__(self, other):
+        return elementwise.Sub.apply(*self._operands(other))
+
+    def __rsub__(self, other):
+        x, y = self._operands(other)
+        return elementwise.Sub.apply(y, x)
+
+    def __mul__(self, other):
+        return elementwise.Mul.apply(*self._operands(other))
+
+    def __rmul__(self, other):
+        x, y = self._operands(other)
+        return elementwise.Mul.apply(y, x)
+
+    def __truediv__(self, other):
+        return elementwise.Div.apply(*self._operands(other, true_division=True))
+
+    def __rtruediv__(self, other):
+        x, y = self._operands(other, true_division=True)
+        return elementwise.Div.apply(y, x)
+
+    def __pow__(self, exponent):
+        return elementwise.Pow.apply(*self._operands(exponent))
+
+    def __rpow__(self, base):
+        x, y = self._operands(base)
+        return elementwise.Pow.apply(y, x)
+
+    def __neg__(self):
+        return elementwise.Neg.apply(self)
+
+    def __matmul__(self, other):
+        return matmul.MatMul.apply(self, other)
+
+    matmul = __matmul__
+    add, sub, mul, div, pow = __add__, __sub__, __mul__, __truediv__, __pow__
+
+    def exp(self):
+        return elementwise.Exp.apply(self)
+
+    def log(self):
+        return elementwise.Log.apply(self)
+
+    def relu(self):
+        return elementwise.ReLU.apply(self)
+
+    def clone(self):
+        """A copy with its own memory; gradients flow back unchanged."""
+        return elementwise.Clone.apply(self)
+
+    def contiguous(self):
+        return self if self.array.flags.c_contiguous else self.clone()
+
+    # ---- comparisons: plain boolean tensors, outside the graph ----
+    def _compare(self, other, numpy_op):
+        from .tensor import Tensor
+
+        return Tensor(numpy_op(self.array, other.array if isinstance(other, Tensor) else other))
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def any(self):
+        from .tensor import Tensor
+
+        return Tensor(np.any(self.array))
+
+    def all(self):
+        from .tensor import Tensor
+
+        return Tensor(np.all(self.array))
+
+    # ---- reductions ----
+    def sum(self, dim=None, keepdim=False):
+        return reduce.Sum.apply(self, dim=dim, keepdim=keepdim)
+
+    def mean(self, dim=None, keepdim=False):
+        return reduce.Mean.apply(self, dim=dim, keepdim=keepdim)
+
+    def max(self, dim=None, keepdim=False):
+        """max() gives the largest value; max(dim) gives (values, indices) like PyTorch."""
+        return self._extreme(reduce.Max, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        """min() gives the smallest value; min(dim) gives (values, indices) like PyTorch."""
+        return self._extreme(reduce.Min, dim, keepdim)
+
+    def _extreme(self, function, dim, keepdim):
+        if dim is None and self.array.size == 0:
+            raise RuntimeError(f"{function.__name__.lower()}(): Expected reduction dim to be specified for "
+                               f"input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        values = function.apply(self, dim=dim, keepdim=keepdim)
+        if dim is None:
+            return values
+        return ValuesIndices(values, self._arg(function.arg_function, dim, keepdim))
+
+    def argmax(self, dim=None, keepdim=False):
+        return self._arg(np.argmax, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return self._arg(np.argmin, dim, keepdim)
+
+    def _arg(self, arg_function, dim, keepdim):
+        from .tensor import Tensor
+
+        if dim is None:
+            return Tensor(np.asarray(arg_function(self.array), dtype=np.int64))
+        axis = check_dim(dim, self.ndim)
+        if self.ndim == 0:
+            return Tensor(np.zeros((), dtype=np.int64))
+        return Tensor(arg_function(self.array, axis=axis, keepdims=keepdim).astype(np.int64))
+
+    # ---- shape ----
+    def reshape(self, *shape):
+        shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        return shape_ops.Reshape.apply(self, shape=shape)
+
+    def unsqueeze(self, dim):
+        """A new axis of size 1 at `dim` (negative counts from the end of the result, as in torch)."""
+        dim = check_dim(dim, self.ndim + 1)
+        return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
+
+    def squeeze(self, dim=None):
+        """Drop axes of size 1 (only `dim`, when given and of size 1)."""
+        if dim is None:
+            return self.reshape(tuple(size for size in self.shape if size != 1))
+        dim = check_dim(dim, self.ndim)
+        if self.ndim == 0 or self.shape[dim] != 1:
+            return self
+        return self.reshape(self.shape[:dim] + self.shape[dim + 1:])
+
+    def view(self, *shape):
+        """Like reshape, but only for contiguous data (as PyTorch: a view never copies)."""
+        if not self.array.flags.c_contiguous:
+            raise RuntimeError(f"view: tensor of shape {tuple(self.shape)} is not contiguous (after transpose/permute); "
+                               f"use reshape")
+        return self.reshape(*shape)
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = check_dim(start_dim, self.ndim), check_dim(end_dim, self.ndim)
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        merged = int(np.prod(self.shape[start:end + 1]))
+        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
+
+    def permute(self, *dims):
+        dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        return shape_ops.Permute.apply(self, dims=dims)
+
+    def transpose(self, dim0, dim1):
+        dims = list(range(self.ndim))
+        dim0, dim1 = check_dim(dim0, self.ndim), check_dim(dim1, self.ndim)
+        if self.ndim == 0:
+            return self
+        dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
+        return shape_ops.Permute.apply(self, dims=tuple(dims))
+
+    def t(self):
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with at most 2 dimensions, got shape {tuple(self.shape)}")
+        return self.transpose(0, 1) if self.ndim == 2 else self
+
+    T = property(t)
+
+    def __getitem__(self, index):
+        from .tensor import Tensor
+
+        if isinstance(index, Tensor):
+            index = index.array
+        elif isinstance(index, tuple):
+            index = tuple(i.array if isinstance(i, Tensor) else i for i in index)
+        return shape_ops.Index.apply(self, index=index)
