@@ -15,14 +15,12 @@ def tensor(data, requires_grad=False, dtype=None):
     """
     if isinstance(data, Tensor):
         data = data.array
-    array = np.array(data)
-    if not isinstance(data, (np.ndarray, np.generic)):
+    array = np.array(data, dtype=dtype)  # a dtype given converts the values directly (1.7 stays 1.7 in float64)
+    if dtype is None and not isinstance(data, (np.ndarray, np.generic)):
         if array.dtype == np.float64:
             array = array.astype(get_default_dtype())
         elif np.issubdtype(array.dtype, np.integer):
             array = array.astype(int64)
-    if dtype is not None:
-        array = array.astype(dtype)
     return Tensor(array, requires_grad=requires_grad)
 
 

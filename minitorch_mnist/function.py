@@ -56,11 +56,19 @@ def enable_grad():
     return _GradMode(True)
 
 
-def set_grad_enabled(mode):
-    """Turn recording on or off for this thread (also usable as a context manager, like torch.set_grad_enabled)."""
-    manager = _GradMode(bool(mode))
-    manager.__enter__()
-    return manager
+class set_grad_enabled:
+    """Turn recording on or off for this thread now; as a context manager, the previous mode comes back on exit
+    (like torch.set_grad_enabled)."""
+
+    def __init__(self, mode):
+        self.previous = is_grad_enabled()
+        _grad_mode.enabled = bool(mode)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        _grad_mode.enabled = self.previous
 
 
 class VersionCounter:
@@ -149,7 +157,7 @@ def _saved_versions(saved, inputs, output):
         if not isinstance(array, np.ndarray):
             continue
         for tensor, role in candidates:
-            if np.may_share_memory(array, tensor.array):
+            if _same_memory(array, tensor.array):
                 records.append((tensor._version_counter, tensor._version_counter.value, role, tuple(tensor.shape), tensor.dtype))
                 break
     return records
@@ -176,6 +184,17 @@ class Function:
 def _shared_counter(output_array, inputs):
     """A view (reshape, slicing) shares its input's version counter, so changing either is seen by both."""
     for tensor in inputs:
-        if tensor is not None and output_array.base is not None and np.may_share_memory(output_array, tensor.array):
+        if tensor is not None and output_array.base is not None and _same_memory(output_array, tensor.array):
             return tensor._version_counter
     return None
+
+
+def _same_memory(a, b):
+    """Whether array a is b, a view of it, or overlaps it (empty arrays overlap nothing, so bases are compared)."""
+    return a is b or _base(a) is _base(b) or np.may_share_memory(a, b)
+
+
+def _base(array):
+    while array.base is not None and isinstance(array.base, np.ndarray):
+        array = array.base
+    return array

@@ -217,7 +217,7 @@ class _GraphBuilder:
 # ---- one emitter per Function class: (builder, ctx, input names, input Tensors) ----
 
 def _linear(b, ctx, names, tensors):
-    x, weight = ctx.saved
+    x, weight = (tensor.array for tensor in tensors[:2])  # the inputs (backward may have saved only one)
     if x.ndim == 2:  # y = x @ W^T + b
         b.emit("Gemm", [name for name in names if name], transB=1)
     else:  # (..., in) inputs: MatMul with W^T, then the bias

@@ -92,13 +92,16 @@ class Tensor(TensorOps):
         return f"tensor({body}{extras})"
 
     # ---- Python and NumPy conversions ----
-    def _one_value(self, what):
+    def _one_value(self):
         if self.array.size != 1:
-            raise RuntimeError(f"{what}: a Tensor with {self.array.size} elements cannot be converted to Scalar")
+            raise ValueError(f"only one element tensors can be converted to Python scalars "
+                             f"(this one has shape {tuple(self.shape)})")
         return self.array.reshape(()).item()
 
     def item(self):
-        return self._one_value("item()")
+        if self.array.size != 1:
+            raise RuntimeError(f"item(): a Tensor with {self.array.size} elements cannot be converted to Scalar")
+        return self._one_value()
 
     def __bool__(self):
         if self.array.size != 1:
@@ -107,32 +110,33 @@ class Tensor(TensorOps):
         return bool(self.array.reshape(()))
 
     def __float__(self):
-        return float(self._one_value("float()"))
+        return float(self._one_value())
 
     def __int__(self):
-        return int(self._one_value("int()"))
+        return int(self._one_value())
 
     def __index__(self):
-        if dtypes.category(self.dtype) == 2:
+        if dtypes.category(self.dtype) == 2 or self.array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self._one_value("__index__"))
+        return int(self._one_value())
 
     def __format__(self, spec):
-        if self.array.size == 1 and self.array.ndim == 0:
+        """f"{loss:.3f}" works on a 0-d tensor; other tensors take no format spec (as in PyTorch)."""
+        if self.array.ndim == 0:
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        return object.__format__(self, spec)
 
     def __array__(self, dtype=None, copy=None):
         """NumPy and matplotlib accept tensors: np.asarray(t) is t's array (no copy unless asked)."""
         if self.requires_grad:
-            raise RuntimeError("can't convert a tensor that requires grad to a NumPy array; use tensor.detach()")
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         if copy:
             return self.array.astype(dtype or self.array.dtype, copy=True)
         return self.array if dtype is None else self.array.astype(dtype, copy=False)
 
     def numpy(self):
         if self.requires_grad:
-            raise RuntimeError("can't call numpy() on a tensor that requires grad; use tensor.detach().numpy()")
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
         return self.array
 
     def tolist(self):
@@ -145,8 +149,12 @@ class Tensor(TensorOps):
 
     @property
     def data(self):
-        """As in PyTorch: a detached Tensor over the same memory (tensor.data.max(1) works as in tutorials)."""
-        return self.detach()
+        """As in PyTorch: a detached Tensor over the same memory (tensor.data.max(1) works as in tutorials).
+
+        Unlike detach(), it has a version counter of its own, so changes through .data are not tracked:
+        PyTorch's escape hatch, kept with its risk (a saved value changed this way gives wrong gradients).
+        """
+        return Tensor(self.array)
 
     @data.setter
     def data(self, value):
@@ -259,6 +267,12 @@ class Tensor(TensorOps):
         self._bump_version()
         return self
 
+    def __setitem__(self, index, value):
+        """t[index] = value, in place (under no_grad for tensors that require grad), as in PyTorch."""
+        self._check_in_place()
+        self.array[array_index(index)] = value.array if isinstance(value, Tensor) else value
+        self._bump_version()
+
     def copy_(self, source):
         """Copy `source`'s values (a Tensor, array or number, broadcast to this shape) into this tensor's memory."""
         self._check_in_place()
@@ -369,6 +383,15 @@ def parse_to(args, kwargs):
             except TypeError:
                 raise TypeError(f"to(): expected a dtype, a device ('cpu') or a tensor, got {arg!r}") from None
     return dtype
+
+
+def array_index(index):
+    """An index for NumPy: tensors inside it (masks, index lists) replaced by their arrays."""
+    if isinstance(index, Tensor):
+        return index.array
+    if isinstance(index, tuple):
+        return tuple(part.array if isinstance(part, Tensor) else part for part in index)
+    return index
 
 
 class _HookHandle:

@@ -154,7 +154,7 @@ def test_requires_grad_on_an_integer_tensor_raises_naming_the_dtype():
 
 def test_numpy_on_a_tensor_that_requires_grad_raises_like_torch():
     x = mm.tensor(np.ones(2), requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"use tensor.detach\(\).numpy\(\)"):
+    with pytest.raises(RuntimeError, match=r"Use tensor.detach\(\).numpy\(\) instead"):
         x.numpy()
     np.testing.assert_array_equal(x.detach().numpy(), np.ones(2))
 

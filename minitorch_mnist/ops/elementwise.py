@@ -52,14 +52,19 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, x, y):
-        ctx.save(x, y)
+        ctx.shapes = x.shape, y.shape
+        needs_x, needs_y = ctx.needs_input_grad
+        ctx.save(y if needs_x else None, x if needs_y else None)  # only what a gradient needs, as PyTorch saves
         return x * y
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved
+        y, x = ctx.saved
+        x_shape, y_shape = ctx.shapes
         # dz/dx = y, dz/dy = x
-        return unbroadcast(grad * y, x.shape), unbroadcast(grad * x, y.shape)
+        grad_x = unbroadcast(grad * y, x_shape) if y is not None else None
+        grad_y = unbroadcast(grad * x, y_shape) if x is not None else None
+        return grad_x, grad_y
 
 
 class Div(Function):
@@ -67,14 +72,21 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, x, y):
-        ctx.save(x, y)
-        return x / y
+        ctx.shapes = x.shape, y.shape
+        ctx.save(x if ctx.needs_input_grad[1] else None, y)  # x is needed only for y's gradient
+        with np.errstate(divide="ignore", invalid="ignore"):  # 1/0 = inf and 0/0 = nan, silently, as in PyTorch
+            return x / y
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved
-        # dz/dx = 1/y, dz/dy = -x/y^2
-        return unbroadcast(grad / y, x.shape), unbroadcast(-grad * x / (y * y), y.shape)
+        x_shape, y_shape = ctx.shapes
+        needs_x, needs_y = ctx.needs_input_grad
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # dz/dx = 1/y, dz/dy = -x/y^2
+            grad_x = unbroadcast(grad / y, x_shape) if needs_x else None
+            grad_y = unbroadcast(-grad * x / (y * y), y_shape) if needs_y else None
+        return grad_x, grad_y
 
 
 class Pow(Function):
@@ -83,12 +95,14 @@ class Pow(Function):
     @staticmethod
     def forward(ctx, x, y):
         z = x**y
-        ctx.save(x, y, z)
+        ctx.save(x, y, z if ctx.needs_input_grad[1] else None)  # z only for the exponent's gradient
         return z
 
     @staticmethod
     def backward(ctx, grad):
         x, y, z = ctx.saved
+        if z is None:
+            z = x**y
         # dz/dx = y * x^(y-1), dz/dy = z * ln x; PyTorch takes 0 for dz/dx where y == 0 and for dz/dy where
         # x == 0 and y >= 0, and lets ln of a negative x give nan
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -132,7 +146,8 @@ class Log(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save(x)
-        return np.log(x)
+        with np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf, log of a negative = nan, as in PyTorch
+            return np.log(x)
 
     @staticmethod
     def backward(ctx, grad):

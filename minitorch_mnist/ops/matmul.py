@@ -24,21 +24,23 @@ class MatMul(Function):
         # 1-D operands become matrices (row for x, column for y) so backward needs one formula
         x2 = x[None, :] if x.ndim == 1 else x
         y2 = y[:, None] if y.ndim == 1 else y
-        ctx.save(x2, y2)
+        needs_x, needs_y = ctx.needs_input_grad
+        ctx.save(x2 if needs_y else None, y2 if needs_x else None)  # only what a gradient needs, as PyTorch
+        ctx.matrix_shapes = x2.shape, y2.shape
         return np.matmul(x, y)
 
     @staticmethod
     def backward(ctx, grad):
         x2, y2 = ctx.saved
-        x_shape, y_shape = ctx.shapes
-        batch_shape = np.broadcast_shapes(x2.shape[:-2], y2.shape[:-2])
-        grad = grad.reshape(batch_shape + (x2.shape[-2], y2.shape[-1]))  # undo the 1-D squeeze
+        (x_shape, y_shape), (x2_shape, y2_shape) = ctx.shapes, ctx.matrix_shapes
+        batch_shape = np.broadcast_shapes(x2_shape[:-2], y2_shape[:-2])
+        grad = grad.reshape(batch_shape + (x2_shape[-2], y2_shape[-1]))  # undo the 1-D squeeze
         grad_x = grad_y = None  # only what is needed: an input without requires_grad costs nothing
         # dz/dx = grad @ y^T, dz/dy = x^T @ grad
         if ctx.needs_input_grad[0]:
-            grad_x = unbroadcast(np.matmul(grad, np.swapaxes(y2, -1, -2)), x2.shape).reshape(x_shape)
+            grad_x = unbroadcast(np.matmul(grad, np.swapaxes(y2, -1, -2)), x2_shape).reshape(x_shape)
         if ctx.needs_input_grad[1]:
-            grad_y = unbroadcast(np.matmul(np.swapaxes(x2, -1, -2), grad), y2.shape).reshape(y_shape)
+            grad_y = unbroadcast(np.matmul(np.swapaxes(x2, -1, -2), grad), y2_shape).reshape(y_shape)
         return grad_x, grad_y
 
 
@@ -57,7 +59,9 @@ class Linear(Function):
                                f"{weight.dtype} (weight); convert the input with .float() or the model with .double()")
         if bias is not None and bias.shape != (weight.shape[0],):
             raise RuntimeError(f"linear: bias shape {bias.shape} does not match weight shape {weight.shape}")
-        ctx.save(x, weight)
+        needs_x, needs_weight = ctx.needs_input_grad[:2]
+        ctx.save(x if needs_weight else None, weight if needs_x else None)  # only what a gradient needs
+        ctx.input_shape = x.shape
         z = x @ weight.T
         if bias is not None:
             z += bias
@@ -66,13 +70,12 @@ class Linear(Function):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved
-        rows_x = x.reshape(-1, x.shape[-1])
         rows_grad = grad.reshape(-1, grad.shape[-1])
         needs_x, needs_weight = ctx.needs_input_grad[:2]
         needs_bias = len(ctx.needs_input_grad) == 3 and ctx.needs_input_grad[2]  # bias may be left out entirely
         # dz/dx = grad @ W (skipped for the images fed to a first layer: they need no gradient)
         grad_x = grad @ weight if needs_x else None
         # dz/dW = grad^T @ x (summed over all rows), dz/db = grad summed over rows
-        grad_weight = rows_grad.T @ rows_x if needs_weight else None
+        grad_weight = rows_grad.T @ x.reshape(-1, ctx.input_shape[-1]) if needs_weight else None
         grad_bias = rows_grad.sum(axis=0) if needs_bias else None
         return grad_x, grad_weight, grad_bias
