@@ -23,3 +23,4 @@ __all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary
            "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool", "float", "double", "half",
            "long", "int"]
 from . import utils, vision  # torch.utils.data / torch.utils.tensorboard, torchvision
+from .saving import load, save  # torch.save / torch.load
