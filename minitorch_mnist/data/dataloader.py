@@ -18,7 +18,7 @@ Two ways to build a batch:
 import numpy as np
 
 from .collate import default_collate
-from .sampler import BatchSampler, RandomSampler, SequentialSampler, epoch_order
+from .sampler import BatchSampler, RandomSampler, SequentialSampler, epoch_order, numpy_generator
 from ..tensor import Tensor
 
 
@@ -68,6 +68,8 @@ class DataLoader:
         self.drop_last = bool(drop_last)
         self.shuffle = bool(shuffle)
         self.seed, self.generator = seed, generator
+        if generator is not None and not self.shuffle:
+            numpy_generator(generator)  # a wrong kind fails here, even when nothing is drawn from it
         if sampler is None:
             sampler = RandomSampler(dataset, generator=generator) if self.shuffle else SequentialSampler(dataset)
         self.sampler = sampler
