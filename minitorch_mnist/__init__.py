@@ -22,3 +22,5 @@ __all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary
            "is_grad_enabled", "manual_seed", "get_default_dtype", "set_default_dtype", "promote_types", "float32",
            "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool", "float", "double", "half",
            "long", "int"]
+from . import utils, vision  # torch.utils.data / torch.utils.tensorboard, torchvision
+from .saving import load, save  # torch.save / torch.load

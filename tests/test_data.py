@@ -200,10 +200,11 @@ def test_item_by_item_fallback_gives_the_same_batches(rng, drop_last):
             np.testing.assert_array_equal(yf, ys)
 
 
-def test_plain_python_items_are_stacked():
+def test_plain_python_items_are_collated_as_torch_does():
     pairs = [([float(i), 2.0 * i], i % 3) for i in range(5)]  # a list is a dataset too: len and [i]
     (features, labels), _, _ = DataLoader(pairs, batch_size=2)
-    np.testing.assert_array_equal(features.array, [[0.0, 0.0], [1.0, 2.0]])
+    # torch's default_collate transposes a list of Python floats: one float64 tensor per position
+    assert [f.tolist() for f in features] == [[0.0, 1.0], [0.0, 2.0]] and features[0].dtype == np.float64
     assert labels.dtype == np.int64 and labels.tolist() == [0, 1]
     singles = list(DataLoader([np.full(3, i, dtype=np.float32) for i in range(4)], batch_size=3))
     assert isinstance(singles[0], mm.Tensor), "items that are not tuples give one Tensor per batch"

@@ -58,10 +58,11 @@ def test_subset_items_and_batched_fetch_go_through_to_the_dataset(rng):
     np.testing.assert_array_equal(labels, [2, 7])
 
 
-def test_subset_of_a_dataset_without_getitems_stacks_items():
+def test_subset_of_a_dataset_without_getitems_collates_items():
     dataset = ItemByItem(6)
     subset = Subset(dataset, np.array([5, 1, 3]))
-    values, labels = subset.__getitems__(np.array([0, 2]))
+    assert not hasattr(subset, "__getitems__"), "no batched fetch to pass on: the loader collates items"
+    (values, labels), = DataLoader(subset, batch_size=2, sampler=[0, 2])
     np.testing.assert_array_equal(values, np.array([50, 30], dtype=np.float32))
     np.testing.assert_array_equal(labels, np.array([2, 0]))
     assert dataset.item_calls == 2

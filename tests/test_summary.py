@@ -1,13 +1,18 @@
-"""summary(model, input_shape) gives torchsummary's table: checked against the PyTorch twins' parameters and
+"""summary(model, input_size) prints what torchsummary prints for the PyTorch twin, character for character;
+summary_text(model, input_shape) gives the engine's table as a string: checked against the twins' parameters and
 the output shapes that forward hooks on the twins record."""
+
+import contextlib
+import io
 
 import numpy as np
 import pytest
 import torch
+import torchsummary
 
 import minitorch_mnist as mm
 from minitorch_mnist import models
-from minitorch_mnist.summary import layer_summaries
+from minitorch_mnist.summary import layer_summaries, summary, summary_text
 from reference import models as torch_models
 
 MB = 1024.0**2
@@ -40,7 +45,7 @@ def test_layers_and_totals_match_the_torch_twin(name):
     assert [row.layer for row in rows] == [f"{kind}-{index}" for index, (kind, _) in enumerate(expected, start=1)]
 
     total = sum(p.numel() for p in theirs.parameters())
-    text = mm.summary(ours, input_shape)
+    text = summary_text(ours, input_shape)
     assert f"Total params: {total:,}\n" in text
     assert f"Trainable params: {total:,}\n" in text
     assert "Non-trainable params: 0\n" in text
@@ -50,7 +55,7 @@ def test_layers_and_totals_match_the_torch_twin(name):
 
 
 def test_lenet_table_and_sizes():
-    text = mm.summary(models.LeNet(), (1, 28, 28))
+    text = summary_text(models.LeNet(), (1, 28, 28))
     lines = text.splitlines()
     assert lines[1].split() == ["Layer", "(type)", "Output", "Shape", "Param", "#"]
     assert lines[3].split() == ["Conv2d-1", "[-1,", "6,", "26,", "26]", "60"]  # 6 * 1 * 3 * 3 + 6
@@ -67,7 +72,7 @@ def test_lenet_table_and_sizes():
 def test_a_frozen_layer_counts_as_non_trainable():
     model = models.LeNet()
     model.conv1.requires_grad_(False)
-    text = mm.summary(model, (1, 28, 28))
+    text = summary_text(model, (1, 28, 28))
     assert "Total params: 60,074\n" in text
     assert "Trainable params: 60,014\n" in text
     assert "Non-trainable params: 60\n" in text  # conv1: 54 weights + 6 biases
@@ -75,7 +80,7 @@ def test_a_frozen_layer_counts_as_non_trainable():
 
 def test_buffers_are_not_parameters():
     model = mm.nn.Sequential(mm.nn.Linear(4, 3), mm.nn.BatchNorm1d(3))
-    text = mm.summary(model, (4,))
+    text = summary_text(model, (4,))
     assert "Total params: 21\n" in text  # 4*3 + 3 + BatchNorm's weight and bias; running stats are buffers
 
 
@@ -84,7 +89,7 @@ def test_each_modules_training_flag_is_restored_and_the_model_is_unchanged():
     model.classifier.eval()  # mixed modes must come back exactly as they were
     before = {name: module.training for name, module in model.named_modules()}
     state = {name: value.clone() for name, value in model.state_dict().items()}
-    mm.summary(model, (3, 32, 32))
+    summary_text(model, (3, 32, 32))
     assert {name: module.training for name, module in model.named_modules()} == before
     for name, value in model.state_dict().items():  # eval mode: running statistics untouched
         np.testing.assert_array_equal(value, state[name], err_msg=name)
@@ -95,7 +100,7 @@ def test_each_modules_training_flag_is_restored_and_the_model_is_unchanged():
 def test_modes_and_hooks_are_restored_when_the_forward_pass_fails():
     model = models.LeNet()
     with pytest.raises(RuntimeError, match="conv2d"):
-        mm.summary(model, (3, 28, 28))  # LeNet takes one channel
+        summary_text(model, (3, 28, 28))  # LeNet takes one channel
     assert model.training and all(module.training for module in model.modules())
     assert all(not module._forward_hooks for module in model.modules())
 
@@ -109,11 +114,58 @@ def test_a_leaf_model_and_a_shared_layer():
 
 def test_float64_doubles_the_byte_counts():
     model = mm.nn.Linear(256, 256).double()
-    text = mm.summary(model, (256,), dtype=np.float64)
+    text = summary_text(model, (256,), dtype=np.float64)
     assert f"Params size (MB): {(256 * 256 + 256) * 8 / MB:.2f}\n" in text
 
 
 @pytest.mark.parametrize("bad", [(0, 28), (1.5,), ("1",)])
 def test_bad_input_shapes_are_named(bad):
     with pytest.raises(ValueError, match="input_shape"):
-        mm.summary(models.MnistMLP(), bad)
+        summary_text(models.MnistMLP(), bad)
+
+
+# ---- summary: torchsummary's printed table ----
+
+def printed(function, *args, **kwargs):
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert function(*args, **kwargs) is None, "like torchsummary, summary prints and returns None"
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", sorted(models.MODELS))
+@pytest.mark.parametrize("batch_size", [-1, 16])
+def test_summary_prints_what_torchsummary_prints_for_the_twin(name, batch_size):
+    input_shape = models.MODEL_INPUTS[name]
+    expected = printed(torchsummary.summary, torch_models.MODELS[name](), input_shape, batch_size=batch_size,
+                       device="cpu")
+    assert printed(summary, models.MODELS[name](), input_shape, batch_size=batch_size, device="cpu") == expected
+    assert printed(mm.summary, models.MODELS[name](), input_shape, batch_size) == expected  # the default, "cuda"
+
+
+def block_model(lib):
+    """The same code in both frameworks: a custom container module (a row of its own in torchsummary, after its
+    children), a reused ReLU (two rows) and a frozen last layer (non-trainable)."""
+
+    class Block(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc, self.act = lib.nn.Linear(6, 4), lib.nn.ReLU()
+
+        def forward(self, x):
+            return self.act(self.act(self.fc(x)))
+
+    model = lib.nn.Sequential(Block(), lib.nn.Linear(4, 3))
+    model[1].weight.requires_grad_(False)
+    return model
+
+
+def test_summary_counts_a_custom_container_and_frozen_layers_as_torchsummary_does():
+    text = printed(summary, block_model(mm), (6,), device="cpu")
+    assert text == printed(torchsummary.summary, block_model(torch), (6,), device="cpu")
+    assert "Block-4" in text and "Non-trainable params: 15" in text
+
+
+def test_summary_checks_the_device_as_torchsummary():
+    with pytest.raises(ValueError, match="please specify 'cuda' or 'cpu'"):
+        summary(models.LeNet(), (1, 28, 28), device="tpu")

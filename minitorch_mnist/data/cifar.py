@@ -137,11 +137,9 @@ class CIFAR10(Dataset):
         self.train = train
         self.mean, self.std = mean, std
         normalize_channels(np.zeros((1, 3, 1, 1), np.uint8), mean, std)  # bad mean/std fail here, not in a batch
-        batches = [_read_batch(folder / name) for name in files]
-        self.chw = np.concatenate([images for images, _ in batches])  # uint8 (N, 3, 32, 32), as stored
-        self.targets = np.concatenate([labels for _, labels in batches])
+        self.chw, self.targets = read_cifar_batches([folder / name for name in files])  # (N, 3, 32, 32) as stored
         self.data = self.chw.transpose(0, 2, 3, 1)  # a view, as torchvision's
-        self.classes = _read_meta(folder / META_FILE)
+        self.classes = read_cifar_meta(folder / META_FILE)
         self.class_to_idx = {name: index for index, name in enumerate(self.classes)}
 
     def __len__(self):
@@ -163,6 +161,12 @@ class CIFAR10(Dataset):
         return f"CIFAR10({split}: {len(self)} images, mean={self.mean}, std={self.std})"
 
 
+def read_cifar_batches(paths):
+    """(images uint8 (N, 3, 32, 32), labels int64 (N,)): the batch files at `paths`, in order, contents checked."""
+    batches = [_read_batch(path) for path in paths]
+    return np.concatenate([images for images, _ in batches]), np.concatenate([labels for _, labels in batches])
+
+
 def _read_batch(path):
     """(images uint8 (n, 3, 32, 32), labels int64 (n,)) from one batch file, its contents checked."""
     batch = _str_keys(safe_load(path), path, ("data", "labels"))
@@ -181,7 +185,8 @@ def _read_batch(path):
     return data.reshape(len(data), 3, 32, 32), labels
 
 
-def _read_meta(path):
+def read_cifar_meta(path):
+    """The ten class names in batches.meta."""
     names = _str_keys(safe_load(path), path, ("label_names",))["label_names"]
     if not isinstance(names, list) or len(names) != 10 or not all(isinstance(n, (str, bytes)) for n in names):
         raise ValueError(f"{path}: 'label_names' must be a list of 10 names, got {names!r:.200}")

@@ -1,67 +1,111 @@
-"""DataLoader: walk a dataset in batches, in order or in a fresh random order each epoch.
+"""DataLoader: walk a dataset in batches, with torch.utils.data.DataLoader's signature.
 
-    for images, labels in DataLoader(MNIST(), batch_size=64, shuffle=True, seed=0):
+    for images, labels in DataLoader(train_set, batch_size=64, shuffle=True):
         ...   # images: Tensor float32 (64, 1, 28, 28), labels: Tensor int64 (64,)
 
-The order of an epoch is drawn when iteration starts (`iter(loader)`, i.e. at the top of a `for` loop) and kept in
-`loader.last_order`: the int64 index array of that epoch, so batch k holds the samples
-`last_order[k * batch_size:(k + 1) * batch_size]`.
-"""
+Each epoch's order comes from a sampler (sampler.py): SequentialSampler, or RandomSampler when shuffle=True, or
+the one given. It is drawn when iteration starts (`iter(loader)`, the top of a `for` loop) and kept in
+`loader.last_order` (int64 array), so batch k holds the samples last_order[k * batch_size:(k + 1) * batch_size].
 
-import math
+Two ways to build a batch:
+  - fast: with no collate_fn, a dataset that has __getitems__(indices) (TensorDataset, the engine's MNIST and
+    CIFAR10, Subset of them) hands over a whole batch per field in one gather; the fields become Tensors and the
+    batch a tuple of them.
+  - general: dataset[i] for each index, then collate_fn(list of samples) (default: default_collate, which stacks
+    as torch's does and gives a list for tuple samples).
+"""
 
 import numpy as np
 
-from .. import random
+from .collate import default_collate
+from .sampler import BatchSampler, RandomSampler, SequentialSampler, epoch_order, numpy_generator
 from ..tensor import Tensor
-from .dataset import gather
 
 
 class DataLoader:
-    """Batches of `dataset`, each a tuple of Tensors (one per field of an item), stacked along dim 0.
+    """Batches of `dataset`, with torch's keywords.
 
-    batch_size: samples per batch; the last batch is smaller when it does not divide len(dataset), unless
-        drop_last=True, which skips it.
-    shuffle: a new permutation of the samples each epoch, drawn from the loader's own np.random.Generator.
-    seed: seeds that generator, so two loaders with the same seed give the same order in every epoch. With
-        seed=None a shuffling loader draws its seed from the engine's global generator when it is built, so
-        mm.manual_seed(s) before building it makes the order reproducible too. A loader that does not shuffle
-        draws nothing: building a test loader leaves the global stream (weight init, dropout) as it was.
-
-    Fetching: if the dataset has __getitems__(indices), it is called once per batch with a 1-D int64 array and
-    returns one batched array per field (or a single array); otherwise dataset[i] is called for each index and
-    the items are stacked. Items that are tuples/lists give tuples of Tensors; any other item gives a Tensor.
-    Arrays keep their dtype (float32 images stay float32, int64 labels stay int64) and are wrapped, not copied.
+    batch_size: samples per batch; the last batch is smaller unless drop_last=True, which skips it.
+    shuffle: a new permutation each epoch (a RandomSampler over the dataset, drawing from `generator`).
+    sampler: any iterable of indices with a length (a Sampler, or a list); excludes shuffle.
+    batch_sampler: an iterable of index lists, one per batch; excludes batch_size, shuffle, sampler, drop_last.
+    collate_fn: list of samples -> batch (default: default_collate, or the fast path described above).
+    generator: seeds the shuffling: None (drawn from the engine's global generator when the loader is built, so
+        mm.manual_seed(s) first makes the order reproducible), an int, an np.random.Generator, or a torch-like
+        generator with initial_seed(). seed: the engine's older name for an int generator.
+    num_workers, pin_memory, timeout, worker_init_fn, prefetch_factor, persistent_workers, pin_memory_device,
+    in_order: accepted so PyTorch code runs unchanged, without effect: loading happens in this process, batches
+        stay in CPU memory, and no worker is started (so worker_init_fn is never called, as with num_workers=0).
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, seed=None):
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
+                 collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
+                 multiprocessing_context=None, generator=None, *, prefetch_factor=None, persistent_workers=False,
+                 pin_memory_device="", in_order=True, seed=None):
+        if batch_size is None:
+            raise ValueError("DataLoader: batch_size=None (no automatic batching) is not supported; use "
+                             "batch_size=1, or a batch_sampler that yields the index lists you want")
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
+        if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers option should be non-negative, got {num_workers!r}")
+        if multiprocessing_context is not None:
+            raise ValueError("DataLoader: multiprocessing_context is not supported: batches are loaded in this "
+                             "process (num_workers is accepted and ignored)")
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(f"DataLoader: collate_fn must be callable, got {type(collate_fn).__name__}")
+        if seed is not None:
+            if generator is not None:
+                raise ValueError("DataLoader: give generator= or seed=, not both")
+            generator = seed
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None or drop_last):
+            raise ValueError("DataLoader: batch_sampler option is mutually exclusive with batch_size, shuffle, "
+                             "sampler, and drop_last")
         self.dataset = dataset
-        self.batch_size = int(batch_size)
-        self.shuffle = bool(shuffle)
+        self.batch_size = None if batch_sampler is not None else int(batch_size)
         self.drop_last = bool(drop_last)
-        if seed is None and self.shuffle:
-            seed = int(random.generator().integers(2**63))
-        self.seed = seed
-        self.rng = np.random.default_rng(seed)
+        self.shuffle = bool(shuffle)
+        self.seed, self.generator = seed, generator
+        if generator is not None and not self.shuffle:
+            numpy_generator(generator)  # a wrong kind fails here, even when nothing is drawn from it
+        if sampler is None:
+            sampler = RandomSampler(dataset, generator=generator) if self.shuffle else SequentialSampler(dataset)
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.collate_fn = collate_fn
+        self.num_workers, self.pin_memory, self.timeout = num_workers, pin_memory, timeout
+        self.worker_init_fn, self.prefetch_factor = worker_init_fn, prefetch_factor
+        self.persistent_workers, self.pin_memory_device, self.in_order = persistent_workers, pin_memory_device, in_order
+        # the generator the order is drawn from: the trainer saves and restores its state for an exact resume
+        self.rng = getattr(sampler, "rng", None) or np.random.default_rng(0)
         self.last_order = None  # the index array of the latest epoch, set by iter()
 
     def __len__(self):
         """Number of batches in an epoch."""
-        n = len(self.dataset)
-        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
+        return len(BatchSampler(self.sampler, self.batch_size, self.drop_last))
 
     def __iter__(self):
-        n = len(self.dataset)
-        order = self.rng.permutation(n) if self.shuffle else np.arange(n)
-        self.last_order = order.astype(np.int64, copy=False)
+        if self.batch_sampler is not None:
+            batches = [np.asarray(list(batch), dtype=np.int64) for batch in self.batch_sampler]
+            self.last_order = np.concatenate(batches) if batches else np.zeros(0, np.int64)
+            return (self._fetch(indices) for indices in batches)
+        self.last_order = epoch_order(self.sampler)
         return self._batches(self.last_order)
 
     def _batches(self, order):
-        for k in range(len(self)):
-            indices = order[k * self.batch_size:(k + 1) * self.batch_size]
-            yield _to_tensors(gather(self.dataset, indices))
+        count = len(order) // self.batch_size if self.drop_last else -(-len(order) // self.batch_size)
+        for k in range(count):
+            yield self._fetch(order[k * self.batch_size:(k + 1) * self.batch_size])
+
+    def _fetch(self, indices):
+        if self.collate_fn is None and hasattr(self.dataset, "__getitems__"):
+            return _to_tensors(self.dataset.__getitems__(indices))
+        samples = [self.dataset[int(i)] for i in indices]
+        return (self.collate_fn or default_collate)(samples)
 
 
 def _to_tensors(batch):

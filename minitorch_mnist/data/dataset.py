@@ -1,13 +1,14 @@
 """Dataset: anything with a length and numbered items; TensorDataset wraps arrays that share their first dimension;
 Subset is a dataset seen through a list of its indices (what random_split and stratified_split hand out).
 
-The DataLoader asks a dataset for a whole batch at once when it can (PyTorch's batched-fetch protocol):
+The DataLoader asks a dataset for a whole batch at once when it can (the hook bears PyTorch's name, but where
+torch's returns a list of samples to collate, the engine's returns the batch itself):
 
     dataset.__getitems__(indices)   indices: 1-D int64 NumPy array  ->  one batched array per field
 
 TensorDataset and MNIST answer that with one fancy-indexing gather per field, so an epoch costs a few NumPy calls
-per batch instead of a Python call per sample. A dataset without __getitems__ still works: `gather` (what the
-loader calls) then fetches items one by one and stacks them.
+per batch instead of a Python call per sample. A dataset without __getitems__ still works: the loader then fetches
+items one by one and collates them (collate.default_collate).
 """
 
 import numpy as np
@@ -23,9 +24,11 @@ class Dataset:
 
 
 class TensorDataset(Dataset):
-    """Item i is (arrays[0][i], arrays[1][i], ...), like torch.utils.data.TensorDataset.
+    """Item i is (tensors[0][i], tensors[1][i], ...), Tensors, like torch.utils.data.TensorDataset.
 
-    Accepts NumPy arrays or engine Tensors (their arrays are used, not copied); `arrays` holds them.
+    Accepts NumPy arrays or engine Tensors (their arrays are used, not copied); `arrays` holds the arrays and
+    `tensors` the same memory as Tensors. dataset[a:b] (a slice or index array) gives a tuple of batched Tensors,
+    views where NumPy gives views, as torch's indexing does.
     """
 
     def __init__(self, *arrays):
@@ -41,18 +44,25 @@ class TensorDataset(Dataset):
     def __len__(self):
         return len(self.arrays[0])
 
+    @property
+    def tensors(self):
+        return tuple(Tensor(a) for a in self.arrays)
+
     def __getitem__(self, index):
-        return tuple(a[index] for a in self.arrays)
+        if isinstance(index, Tensor):
+            index = index.array
+        return tuple(Tensor(np.asarray(a[index])) for a in self.arrays)
 
     def __getitems__(self, indices):
-        """A batch: one gather per array (indices: 1-D int64 array)."""
+        """A batch: one gather per array (indices: 1-D int64 array), as arrays (the DataLoader wraps them)."""
         return tuple(a[indices] for a in self.arrays)
 
 
 class Subset(Dataset):
     """Item i is dataset[indices[i]], like torch.utils.data.Subset; `dataset` and `indices` (int64 array) kept.
 
-    Batched fetch goes through to the dataset in one call: subset.__getitems__(b) = gather(dataset, indices[b]).
+    Batched fetch goes through to the dataset in one call, subset.__getitems__(b) = dataset.__getitems__(indices[b]),
+    when the dataset has it; otherwise the subset has no __getitems__ either, and the DataLoader collates items.
     """
 
     def __init__(self, dataset, indices):
@@ -73,22 +83,9 @@ class Subset(Dataset):
     def __getitem__(self, index):
         return self.dataset[int(self.indices[index])]
 
-    def __getitems__(self, indices):
+    @property
+    def __getitems__(self):
         """A batch of the dataset's items at self.indices[indices], fetched as the dataset fetches batches."""
-        return gather(self.dataset, self.indices[indices])
+        fetch = getattr(self.dataset, "__getitems__")  # AttributeError: hasattr(subset, ...) is False too
+        return lambda indices: fetch(self.indices[indices])
 
-
-def gather(dataset, indices):
-    """The items at `indices` (1-D int64 array) as one batched array per field (or one array).
-
-    dataset.__getitems__(indices) when the dataset has it; otherwise dataset[i] for each index, stacked per field.
-    """
-    fetch = getattr(dataset, "__getitems__", None)
-    if fetch is not None:
-        return fetch(indices)
-    items = [dataset[int(i)] for i in indices]
-    if not items:
-        raise ValueError(f"gather: no indices given for {type(dataset).__name__}")
-    if isinstance(items[0], (tuple, list)):
-        return tuple(np.stack([np.asarray(item[f]) for item in items]) for f in range(len(items[0])))
-    return np.stack([np.asarray(item) for item in items])

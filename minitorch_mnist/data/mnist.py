@@ -45,6 +45,17 @@ def _channel_value(value, name):
     return float(values[0])
 
 
+def read_mnist(folder, train=True, what="MNIST"):
+    """(images uint8 (N, 28, 28), labels int64 (N,)) from the IDX files of one split in `folder`, checked to fit."""
+    split = "train" if train else "t10k"
+    images = read_idx(folder / f"{split}-images-idx3-ubyte", ndim=3, dtype=np.uint8)
+    labels = read_idx(folder / f"{split}-labels-idx1-ubyte", ndim=1, dtype=np.uint8)
+    if images.shape[1:] != (28, 28) or len(labels) != len(images) or labels.max(initial=0) > 9:
+        raise ValueError(f"{what} files in {folder} do not fit together: images {images.shape}, {len(labels)} "
+                         f"labels with largest {labels.max(initial=0)} (expected N x 28 x 28 images, N labels 0..9)")
+    return images, labels.astype(np.int64)
+
+
 class MNIST(Dataset):
     """The MNIST training set (train=True) or test set, with torchvision's attributes.
 
@@ -63,15 +74,8 @@ class MNIST(Dataset):
 
     def __init__(self, root=None, train=True, download=True, mean=0.5, std=0.5):
         folder = self.fetch(root) if download else self.check(root)
-        split = "train" if train else "t10k"
         self.train = train
-        self.data = read_idx(folder / f"{split}-images-idx3-ubyte", ndim=3, dtype=np.uint8)
-        labels = read_idx(folder / f"{split}-labels-idx1-ubyte", ndim=1, dtype=np.uint8)
-        if self.data.shape[1:] != (28, 28) or len(labels) != len(self.data) or labels.max(initial=0) > 9:
-            raise ValueError(f"{type(self).__name__} files in {folder} do not fit together: images "
-                             f"{self.data.shape}, {len(labels)} labels with largest {labels.max(initial=0)} "
-                             f"(expected N x 28 x 28 images, N labels 0..9)")
-        self.targets = labels.astype(np.int64)
+        self.data, self.targets = read_mnist(folder, train, type(self).__name__)
         self.mean, self.std = mean, std
         self.images = normalize(self.data, mean, std)
 

@@ -1,0 +1,11 @@
+"""torchvision's paths for the engine: `from minitorch_mnist.vision import datasets, transforms` where tutorials
+write `from torchvision import datasets, transforms`.
+
+    datasets.py     MNIST, FashionMNIST, CIFAR10 (torchvision's signatures, attributes and file layout)
+    transforms.py   Compose, ToTensor, Normalize, Lambda
+    utils.py        make_grid
+"""
+
+from . import datasets, transforms, utils
+
+__all__ = ["datasets", "transforms", "utils"]
