@@ -123,8 +123,10 @@ def main(argv=None, prog="python -m minitorch_mnist",
     except TrainingInterrupted as stop:
         where = f"interrupted ({stop.signal_name}) at epoch {stop.epoch}, step {stop.step}"
         return _fail(f"{where}; {_resume_hint(prog, argv, stop.checkpoint, stop.checkpoint_at)}", stop.exit_code)
-    except KeyboardInterrupt:
-        last = Path(args.checkpoint_dir) / "last.npz" if getattr(args, "checkpoint_dir", None) else None
+    except KeyboardInterrupt:  # outside the training loop, or a second Ctrl-C
+        if args.command != "train":
+            return _fail("interrupted", TrainingInterrupted.exit_code)
+        last = Path(args.checkpoint_dir) / "last.npz" if args.checkpoint_dir else None
         return _fail(f"interrupted; {_resume_hint(prog, argv, last if last and last.is_file() else None)}",
                      TrainingInterrupted.exit_code)
     except (OSError, ValueError, RuntimeError) as error:  # missing or damaged files, full disks, bad shapes, NaN
