@@ -5,7 +5,8 @@
 The model is models.MnistMLP (784 -> 512 -> 512 -> 10 with ReLU), the input a seeded batch of 64 random
 images, the loss cross_entropy; after backward() every parameter's ellipse shows the norm of its gradient.
 Node names are renumbered in drawing order, so the same graph always gives the same file. Without
-Graphviz's `dot`, the DOT text is printed instead (paste it into any Graphviz viewer).
+Graphviz's `dot` there is no SVG: the DOT text is written beside it (OUTPUT with the suffix .dot), with the
+command that renders it once Graphviz is installed.
 """
 
 import re
@@ -45,8 +46,11 @@ def main():
     output = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUTPUT
     dot = mlp_loss_graph()
     if shutil.which("dot") is None:
-        print("Graphviz's `dot` is not installed (Debian: apt-get install graphviz); here is the DOT text:\n")
-        print(dot)
+        dot_file = viz.render(dot, output.with_suffix(".dot"))
+        print(f"Graphviz's `dot` is not installed, so there is no {output.name}; wrote the graph as {dot_file}. "
+              f"Install Graphviz (Debian: apt-get install graphviz) and render it with:\n"
+              f"    dot -T{output.suffix[1:] or 'svg'} {dot_file} -o {output}\n"
+              f"or paste the file into any Graphviz viewer.")
         return
     print(f"wrote {viz.render(dot, output)}")
 

@@ -6,7 +6,8 @@ as its own .npz entry and the rest as JSON in the entry META_KEY, where {"__arra
 place of array a7. Loading uses allow_pickle=False, so an untrusted file cannot run code.
 
 The write is atomic (atomic.py: a temp file in the same folder, fsync, then rename): a process killed at
-any moment leaves the previous checkpoint intact and loadable.
+any moment leaves the previous checkpoint intact and loadable. Reading a damaged file (truncated, invalid
+JSON, a missing array) raises serialization.DamagedFileError naming the file and the problem.
 """
 
 import json
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_write
-from .serialization import read_npz
+from .serialization import DamagedFileError, read_npz
 from .tensor import Tensor
 
 META_KEY = "__meta__"
@@ -33,13 +34,34 @@ def save_checkpoint(path, state):
     return path
 
 
-def load_checkpoint(path):
+def load_checkpoint(path, kind="checkpoint"):
     """The structure save_checkpoint wrote, with its arrays back in place."""
-    arrays = read_npz(path, "checkpoint", META_KEY)
-    meta = json.loads(str(arrays.pop(META_KEY)))
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{path}: unknown checkpoint format {meta.get('format')!r} (expected {FORMAT})")
-    return _decode(meta["state"], arrays)
+    return checkpoint_from_arrays(path, read_npz(path, kind), kind)
+
+
+def is_checkpoint(arrays):
+    """Whether read_npz's arrays are a checkpoint's."""
+    return META_KEY in arrays
+
+
+def checkpoint_from_arrays(path, arrays, kind="checkpoint"):
+    """The structure of a checkpoint from its arrays (read_npz's result); `path` and `kind` name it in errors."""
+    arrays = dict(arrays)
+    if META_KEY not in arrays:
+        raise DamagedFileError(path, kind, f"no {META_KEY} entry")
+    try:
+        meta = json.loads(str(arrays.pop(META_KEY)))
+    except ValueError as error:
+        raise DamagedFileError(path, kind, f"its {META_KEY} entry is not valid JSON ({error})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        found = meta.get("format") if isinstance(meta, dict) else meta
+        raise DamagedFileError(path, kind, f"unknown checkpoint format {found!r} (expected {FORMAT})")
+    try:
+        return _decode(meta.get("state"), arrays)
+    except KeyError as error:
+        raise DamagedFileError(path, kind, f"array {error.args[0]!r} is missing") from None
+    except (TypeError, ValueError) as error:
+        raise DamagedFileError(path, kind, f"its description is malformed ({error})") from None
 
 
 def _encode(value, arrays):
@@ -71,7 +93,7 @@ def _decode(value, arrays):
     if isinstance(value, dict) and "__array__" in value:
         return arrays[value["__array__"]]
     if isinstance(value, dict):
-        return {key: _decode(item, arrays) for key, item in value["__dict__"]}
+        return {key: _decode(item, arrays) for key, item in value.get("__dict__")}
     if isinstance(value, list):
         return [_decode(item, arrays) for item in value]
     return value

@@ -6,6 +6,9 @@
     log_dir/curves.png     loss and accuracy per epoch (plot_curves)
     log_dir/samples.png    a grid of test images with predicted and true labels (plot_samples)
     log_dir/tensorboard/   event files, when the `tensorboard` package is installed
+
+A resumed run first drops the rows that the interrupted run logged after its checkpoint; a last line torn by
+a killed write is dropped too, while an unreadable line before it is reported as damage.
 """
 
 import csv
@@ -15,10 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_write
+from .atomic import atomic_write, reporting_failures
+from .serialization import DamagedFileError
 from .tensor import Tensor
 
 STEP_FIELDS = ["epoch", "step", "loss", "lr"]
+TENSORBOARD_MISSING = ("TensorBoard events skipped: the tensorboard package is not installed "
+                       "(pip install tensorboard to get them)")
 
 
 def gradient_stats(named_parameters):
@@ -44,23 +50,27 @@ def format_gradient_stats(stats):
 def to_numpy(tensor):
     """An engine or torch tensor's values as a NumPy array (the monitor serves both frameworks)."""
     if isinstance(tensor, Tensor):
-        return tensor.array
+        return tensor.detach().numpy()
     return tensor.detach().cpu().numpy()
 
 
 class MetricsLog:
-    """Appends step and epoch metrics to files in `log_dir` as training goes (flushed each line)."""
+    """Appends step and epoch metrics to files in `log_dir` as training goes (flushed each line).
 
-    def __init__(self, log_dir, resume_after_epoch=None):
+    resume_after: (epoch, step) of the checkpoint a run resumes from (step counted over the whole run): rows
+    logged after it are dropped; None starts the files afresh. `tensorboard` is None when the package is missing.
+    """
+
+    def __init__(self, log_dir, resume_after=None):
         self.dir = Path(log_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.steps_path, self.epochs_csv, self.epochs_jsonl = (
             self.dir / "steps.csv", self.dir / "epochs.csv", self.dir / "epochs.jsonl")
-        if resume_after_epoch is None:
+        if resume_after is None:
             for path in (self.steps_path, self.epochs_csv, self.epochs_jsonl):
                 path.unlink(missing_ok=True)
         else:
-            self._drop_rows_after(resume_after_epoch)
+            self._drop_rows_after(*resume_after)
         self.tensorboard = _tensorboard_writer(self.dir / "tensorboard")
 
     def log_step(self, epoch, step, loss, lr):
@@ -71,7 +81,7 @@ class MetricsLog:
     def log_epoch(self, row, grad_stats=None):
         """row: flat dict of numbers (epoch first); grad_stats goes to the JSONL file only."""
         _append_csv(self.epochs_csv, list(row), row)
-        with open(self.epochs_jsonl, "a") as file:
+        with reporting_failures(self.epochs_jsonl), open(self.epochs_jsonl, "a") as file:
             file.write(json.dumps(dict(row, gradients=grad_stats or {})) + "\n")
         if self.tensorboard is not None:
             for name, value in row.items():
@@ -83,32 +93,58 @@ class MetricsLog:
         if self.tensorboard is not None:
             self.tensorboard.close()
 
-    def _drop_rows_after(self, epoch):
-        """On resume: forget what a killed run logged after the checkpoint's epoch."""
-        for path in (self.steps_path, self.epochs_csv):
-            if path.exists():
-                with open(path, newline="") as file:
-                    rows = list(csv.DictReader(file))
-                kept = [row for row in rows if int(row["epoch"]) <= epoch]
-                _rewrite(path, "".join(_csv_lines(rows[0].keys(), kept)) if rows else "")
+    def _drop_rows_after(self, epoch, step):
+        """On resume: forget what an interrupted run logged after its checkpoint (at `epoch`, global `step`)."""
+        for path, keep in ((self.steps_path, lambda row: int(row["step"]) <= step),
+                           (self.epochs_csv, lambda row: int(row["epoch"]) <= epoch)):
+            if not path.exists():
+                continue
+            text = path.read_text()
+            if "\n" not in text:  # empty, or killed while writing the header: start it again
+                path.unlink()
+                continue
+            header, *lines = text.splitlines()
+            fields = header.split(",")
+            kept = _kept_lines(path, lines, lambda line: _csv_row(fields, line), keep, first_line=2)
+            _rewrite(path, "".join(f"{line}\r\n" for line in [header, *kept]))
         if self.epochs_jsonl.exists():
-            lines = self.epochs_jsonl.read_text().splitlines(keepends=True)
-            _rewrite(self.epochs_jsonl, "".join(line for line in lines if json.loads(line)["epoch"] <= epoch))
+            lines = self.epochs_jsonl.read_text().splitlines()
+            kept = _kept_lines(self.epochs_jsonl, lines, json.loads, lambda row: row["epoch"] <= epoch)
+            _rewrite(self.epochs_jsonl, "".join(f"{line}\n" for line in kept))
+
+
+def _kept_lines(path, lines, parse, keep, first_line=1):
+    """The lines whose parsed row passes keep(row). A last line that does not parse was torn by a killed
+    write and is dropped; an earlier one means the file is damaged."""
+    kept = []
+    for number, line in enumerate(lines, start=first_line):
+        try:
+            row = parse(line)
+            wanted = keep(row)
+        except (ValueError, KeyError, TypeError) as error:
+            if number == first_line + len(lines) - 1:
+                break
+            raise DamagedFileError(path, "metrics log", f"line {number} is unreadable "
+                                                        f"({type(error).__name__}: {error})") from None
+        if wanted:
+            kept.append(line)
+    return kept
+
+
+def _csv_row(fields, line):
+    values = line.split(",")  # the rows hold numbers and plain words only
+    if len(values) != len(fields):
+        raise ValueError(f"{len(values)} values for {len(fields)} columns")
+    return dict(zip(fields, values))
 
 
 def _append_csv(path, fields, row):
     new_file = not path.exists()
-    with open(path, "a", newline="") as file:
+    with reporting_failures(path), open(path, "a", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=fields)
         if new_file:
             writer.writeheader()
         writer.writerow(row)
-
-
-def _csv_lines(fields, rows):
-    yield ",".join(fields) + "\r\n"
-    for row in rows:
-        yield ",".join(row[field] for field in fields) + "\r\n"
 
 
 def _rewrite(path, text):
@@ -131,6 +167,7 @@ def plot_curves(history, path):
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     epochs = [row["epoch"] for row in history]
     figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(10, 4))
@@ -142,12 +179,14 @@ def plot_curves(history, path):
                        label=history[0]["eval_set"])
     accuracy_axes.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
     accuracy_axes.legend()
+    for axes in (loss_axes, accuracy_axes):
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers: no tick at 1.5
     figure.tight_layout()
     return _save_figure(figure, path)
 
 
 def plot_samples(images, predictions, labels, path, class_names=None, columns=8):
-    """A grid of images titled 'predicted (true)', wrong predictions in red, as a PNG.
+    """A grid of images titled with their predicted class, wrong ones in red with the true class, as a PNG.
 
     images: (N, C, H, W) or (N, H, W) array, any scale (each image is stretched to its own min..max).
     """
@@ -168,13 +207,19 @@ def plot_samples(images, predictions, labels, path, class_names=None, columns=8)
         image = image.squeeze(-1) if image.ndim == 3 and image.shape[-1] == 1 else image
         low, high = image.min(), image.max()
         axis.imshow((image - low) / (high - low + 1e-12), cmap="gray" if image.ndim == 2 else None)
-        predicted, true = int(predictions[index]), int(labels[index])
-        if class_names:
-            predicted, true = class_names[predicted], class_names[true]
-        axis.set_title(f"{predicted} ({true})", fontsize=8, color="black" if predicted == true else "red")
-    figure.suptitle("predicted (true)", fontsize=10)
+        title, color = sample_title(int(predictions[index]), int(labels[index]), class_names)
+        axis.set_title(title, fontsize=8, color=color)
+    figure.suptitle("predicted class; in red when wrong, with the true class in brackets", fontsize=10)
     figure.tight_layout()
     return _save_figure(figure, path)
+
+
+def sample_title(predicted, true, class_names=None):
+    """(title, colour) of one image in plot_samples: "4 - four" when right, "9 - nine (4 - four)" in red when wrong."""
+    name = (lambda label: class_names[label]) if class_names else str
+    if predicted == true:
+        return name(predicted), "black"
+    return f"{name(predicted)} ({name(true)})", "red"
 
 
 def _save_figure(figure, path):

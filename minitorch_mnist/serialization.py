@@ -3,6 +3,10 @@
 The file holds the state_dict arrays under their names, plus the model's name and the dataset it was
 trained on under MODEL_KEY and DATASET_KEY. The reference package writes the same format, so weights
 trained in either framework load in the other.
+
+read_npz is the one reader of every .npz this package writes (weights and checkpoints): whatever is wrong
+with a file (truncated, bit-flipped, empty, not an archive, pickled entries) becomes a DamagedFileError
+that names the file and the problem.
 """
 
 from collections import namedtuple
@@ -17,6 +21,15 @@ MODEL_KEY, DATASET_KEY = "__model__", "__dataset__"
 Weights = namedtuple("Weights", ["model", "dataset", "state"])
 
 
+class DamagedFileError(ValueError):
+    """A file that cannot be what it should be: "PATH is damaged or not a KIND: PROBLEM"."""
+
+    exit_code = 2  # the command line's code for a bad input, as for a bad flag
+
+    def __init__(self, path, kind, problem):
+        super().__init__(f"{path} is damaged or not a {kind}: {problem}")
+
+
 def save_weights(path, state_dict, model_name, dataset="mnist"):
     """Write atomically (see atomic.py), so a crash never leaves half a file."""
     arrays = {name: np.asarray(value) for name, value in state_dict.items()}
@@ -29,24 +42,52 @@ def save_weights(path, state_dict, model_name, dataset="mnist"):
     return Path(path)
 
 
-def read_npz(path, kind, required_key):
-    """All arrays of an .npz written by this package (never unpickling), or a clear error naming `path`."""
+def read_npz(path, kind):
+    """All arrays of an .npz (never unpickling), or a DamagedFileError naming `path` and what is wrong."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no {kind} at {path}")
+    if path.stat().st_size == 0:
+        raise DamagedFileError(path, kind, "the file is empty")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {name: archive[name] for name in archive.files}
-    except (ValueError, OSError) as error:
-        raise ValueError(f"{path}: not a {kind} ({error})") from None
-    if required_key not in arrays:
-        raise ValueError(f"{path}: not a {kind} (no {required_key} entry)")
-    return arrays
+        archive = np.load(path, allow_pickle=False)
+    except (PermissionError, MemoryError):
+        raise
+    except Exception as error:  # whatever a damaged file makes the parser raise
+        raise DamagedFileError(path, kind, _why_not_an_archive(error)) from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise DamagedFileError(path, kind, "it holds a single .npy array, not an .npz archive of named arrays")
+    with archive:
+        return {name: _entry(archive, name, path, kind) for name in archive.files}
 
 
-def load_weights(path):
+def _entry(archive, name, path, kind):
+    try:
+        return archive[name]
+    except (PermissionError, MemoryError):
+        raise
+    except Exception as error:
+        problem = ("it holds pickled Python objects, which are never loaded" if "pickle" in str(error)
+                   else f"{type(error).__name__}: {error}")
+        raise DamagedFileError(path, kind, f"entry {name!r}: {problem}") from None
+
+
+def _why_not_an_archive(error):
+    if "pickle" in str(error):  # NumPy's guess for any file that is neither .npy nor .npz
+        return "not an .npz archive"
+    return f"not a complete .npz archive ({type(error).__name__}: {error})"
+
+
+def load_weights(path, kind="weights file"):
     """Weights(model, dataset, state) from a file written by save_weights."""
-    arrays = read_npz(path, "weights file written by save_weights", MODEL_KEY)
+    return weights_from_arrays(path, read_npz(path, kind), kind)
+
+
+def weights_from_arrays(path, arrays, kind="weights file"):
+    """Weights from the arrays of a weights file (read_npz's result); `path` and `kind` name it in errors."""
+    if MODEL_KEY not in arrays:
+        raise DamagedFileError(path, kind, f"no {MODEL_KEY} entry")
+    arrays = dict(arrays)
     model = str(arrays.pop(MODEL_KEY))
     dataset = str(arrays.pop(DATASET_KEY, "mnist"))
     return Weights(model, dataset, arrays)

@@ -6,8 +6,11 @@ loss function, the no-grad context, and moving state (weights, optimizer buffers
 NumPy for checkpoints. reference/backend.py is PyTorch's.
 """
 
+import itertools
 import math
+from dataclasses import dataclass
 
+import numpy as np
 from tqdm import tqdm
 
 from . import function, random
@@ -57,30 +60,49 @@ class NonFiniteLossError(RuntimeError):
     pass
 
 
-def train_one_epoch(model, optimizer, loader, backend=EngineBackend, epoch=1, progress=True, on_step=None):
+@dataclass
+class EpochProgress:
+    """How far an epoch has got: optimizer steps taken, and the summed loss and count of their samples."""
+
+    steps: int = 0
+    loss_sum: float = 0.0
+    samples: int = 0
+
+
+def train_one_epoch(model, optimizer, loader, backend=EngineBackend, epoch=1, progress=True, on_step=None,
+                    done=None):
     """One pass over `loader`; returns the mean training loss. Shows a bar with the running loss.
 
     on_step(step, loss) is called after every optimizer step (step counts from 1 within the epoch).
+    done: an EpochProgress, updated after every step. To finish an epoch that an interrupted run began, pass
+    the one it reached (with the loader's RNG as it was when that epoch began): its first done.steps batches
+    are skipped and the mean loss goes on from its sums.
     A NaN or infinite loss raises NonFiniteLossError before it can reach the weights.
     """
     model.train()
-    total_loss, total_samples = 0.0, 0
-    bar = tqdm(loader, desc=f"epoch {epoch}", unit="batch", disable=not progress, leave=False)
-    for step, (images, labels) in enumerate(bar, start=1):
-        x, y = backend.batch(images, labels)
-        optimizer.zero_grad()
-        loss = backend.cross_entropy(model(x), y)
-        loss_value = loss.item()
-        if not math.isfinite(loss_value):
-            raise NonFiniteLossError(f"training loss became {loss_value} at epoch {epoch}, step {step}")
-        loss.backward()
-        optimizer.step()
-        total_loss += loss_value * len(labels)
-        total_samples += len(labels)
-        bar.set_postfix(loss=f"{total_loss / total_samples:.4f}")
-        if on_step is not None:
-            on_step(step, loss_value)
-    return total_loss / total_samples
+    done = done if done is not None else EpochProgress()
+    batches = itertools.islice(loader, done.steps, None)
+    bar = tqdm(batches, desc=f"epoch {epoch}", unit="batch", disable=not progress, leave=False,
+               initial=done.steps, total=len(loader))
+    # the loss check below names the step where values stop being finite; NumPy's warnings would only come first
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for images, labels in bar:
+            step = done.steps + 1
+            x, y = backend.batch(images, labels)
+            optimizer.zero_grad()
+            loss = backend.cross_entropy(model(x), y)
+            loss_value = loss.item()
+            if not math.isfinite(loss_value):
+                raise NonFiniteLossError(f"training loss became {loss_value} at epoch {epoch}, step {step}")
+            loss.backward()
+            optimizer.step()
+            done.steps = step
+            done.loss_sum += loss_value * len(labels)
+            done.samples += len(labels)
+            bar.set_postfix(loss=f"{done.loss_sum / done.samples:.4f}")
+            if on_step is not None:
+                on_step(step, loss_value)
+    return done.loss_sum / done.samples
 
 
 def evaluate(model, loader, backend=EngineBackend):

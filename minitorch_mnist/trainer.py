@@ -3,9 +3,13 @@
 After every epoch the model is evaluated (on a validation split, or on the test set when there is
 none); ReduceLROnPlateau steps on that loss, other schedulers once per epoch. The best model by
 evaluation accuracy is kept as weights (best_model.npz), and a full checkpoint (last.npz: epoch,
-model, optimizer, scheduler, every RNG state, metrics) is written atomically, so `resume=` continues
-exactly where the run stood: an interrupted run, resumed, ends with the same weights as one that was
-never interrupted.
+model, optimizer, scheduler, every RNG state, metrics; see run_checkpoint.py) is written atomically, so
+`resume=` continues exactly where the run stood: an interrupted run, resumed, ends with the same weights
+as one that was never interrupted.
+
+A run holds the locks of its checkpoint and log folders (runlock.py) and first removes the temporary files
+that killed writes left there. Ctrl-C or SIGTERM (interrupt.py) stops it after the current step, with a
+checkpoint of that very step, and raises TrainingInterrupted naming it.
 """
 
 import time
@@ -13,73 +17,144 @@ from pathlib import Path
 
 import numpy as np
 
-from .checkpoint import load_checkpoint, save_checkpoint
-from .monitor import MetricsLog, format_gradient_stats, gradient_stats, plot_curves, plot_samples, to_numpy
+from .atomic import remove_leftovers
+from .interrupt import StopRequests, TrainingInterrupted
+from .monitor import (TENSORBOARD_MISSING, MetricsLog, format_gradient_stats, gradient_stats, plot_curves,
+                      plot_samples, to_numpy)
+from .run_checkpoint import describe, new_run_state, restore_training, save_training_checkpoint
+from .runlock import locked_folders
 from .serialization import save_weights
-from .train import EngineBackend, NonFiniteLossError, evaluate, train_one_epoch
+from .train import EngineBackend, EpochProgress, NonFiniteLossError, evaluate, train_one_epoch
 
 
 def fit(model, optimizer, train_loader, eval_loader, epochs, backend=EngineBackend, *, model_name="model",
-        eval_set="test", scheduler=None, patience=None, checkpoint_dir=None, resume=None, log_dir=None,
-        show_grad_stats=False, class_names=None, progress=True, log=print):
+        dataset="mnist", settings=None, eval_set="test", scheduler=None, patience=None, checkpoint_dir=None,
+        resume=None, log_dir=None, show_grad_stats=False, class_names=None, progress=True, log=print):
     """Train for up to `epochs` epochs; returns the history (one dict of metrics per epoch).
 
     patience: stop after this many epochs without a better evaluation accuracy (None: never).
     checkpoint_dir: where last.npz and best_model.npz go. resume: a last.npz to continue from.
+    settings: what the run was started with (stored in the checkpoint, with model_name and dataset).
     log_dir: metrics files, plots and TensorBoard events (see monitor.py).
     """
-    state = dict(epoch=0, history=[], best_accuracy=-1.0, best_epoch=0)
-    if resume is not None:
-        state = _restore(resume, model, optimizer, scheduler, train_loader, backend)
-        log(f"resumed from {resume} after epoch {state['epoch']}")
-    metrics = MetricsLog(log_dir, resume_after_epoch=state["epoch"] if resume else None) if log_dir else None
     checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir else None
-    steps_per_epoch = len(train_loader)
-
-    for epoch in range(state["epoch"] + 1, epochs + 1):
-        if patience is not None and epoch - state["best_epoch"] > patience:
-            log(f"early stopping: no better {eval_set} accuracy for {patience} epoch(s) "
-                f"(best {state['best_accuracy']:.2f}% at epoch {state['best_epoch']})")
-            break
-        start = time.perf_counter()
-
-        def on_step(step, loss):
-            if metrics is not None:
-                metrics.log_step(epoch, (epoch - 1) * steps_per_epoch + step, loss, optimizer.param_groups[0]["lr"])
-
+    settings = dict(settings or {}, model=model_name, dataset=dataset)
+    with locked_folders([checkpoint_dir, log_dir]), StopRequests() as stop:
+        for folder in dict.fromkeys(folder for folder in (checkpoint_dir, log_dir) if folder):
+            removed = remove_leftovers(folder)
+            if removed:
+                log(f"removed {len(removed)} temporary file(s) that an interrupted write left in {folder}")
+        state = new_run_state(settings)
+        if resume is not None:
+            state = restore_training(resume, model, optimizer, scheduler, train_loader, backend, model_name)
+            state["settings"] = settings
+            log(f"resumed from {resume} at {describe(state)}")
+        metrics = MetricsLog(log_dir, _position(state, len(train_loader)) if resume else None) if log_dir else None
+        if metrics is not None and metrics.tensorboard is None:
+            log(TENSORBOARD_MISSING)
+        run = _Run(model, optimizer, scheduler, train_loader, eval_loader, backend, state, checkpoint_dir, metrics,
+                   stop, log, dict(model_name=model_name, dataset=dataset, eval_set=eval_set,
+                                   show_grad_stats=show_grad_stats, progress=progress))
         try:
-            train_loss = train_one_epoch(model, optimizer, train_loader, backend, epoch, progress, on_step)
-        except NonFiniteLossError as error:
-            kept = checkpoint_dir / "last.npz" if checkpoint_dir and state["epoch"] else None
-            raise NonFiniteLossError(f"{error}; stopped. Last good checkpoint: "
-                                     f"{kept if kept else 'none written'}") from None
-        seconds = time.perf_counter() - start
-        grads = gradient_stats(model.named_parameters())
-        eval_loss, eval_accuracy = evaluate(model, eval_loader, backend)
-        row = dict(epoch=epoch, train_loss=train_loss, eval_loss=eval_loss, eval_accuracy=eval_accuracy,
-                   eval_set=eval_set, lr=optimizer.param_groups[0]["lr"], seconds=seconds)
-        _step_scheduler(scheduler, eval_loss)
-        state["history"].append(row)
-        state["epoch"] = epoch
-        log(f"epoch {epoch}: train loss {train_loss:.4f} | {eval_set} loss {eval_loss:.4f}, "
-            f"{eval_set} accuracy {eval_accuracy:.2f}% | lr {row['lr']:.3g} | {seconds:.1f} s")
-        if show_grad_stats:
-            log(format_gradient_stats(grads))
-        if metrics is not None:
-            metrics.log_epoch(row, grads)
-        if eval_accuracy > state["best_accuracy"]:
-            state["best_accuracy"], state["best_epoch"] = eval_accuracy, epoch
-            if checkpoint_dir:
-                save_weights(checkpoint_dir / "best_model.npz", backend.numpy_state(model), model_name)
-        if checkpoint_dir:
-            _save(checkpoint_dir / "last.npz", state, model, optimizer, scheduler, train_loader, backend)
-
-    if metrics is not None:
-        metrics.close()
-        if state["history"]:
+            for epoch in range(state["epoch"] + 1, epochs + 1):
+                if patience is not None and epoch - state["best_epoch"] > patience:
+                    log(f"early stopping: no better {eval_set} accuracy for {patience} epoch(s) "
+                        f"(best {state['best_accuracy']:.2f}% at epoch {state['best_epoch']})")
+                    break
+                run.train_epoch(epoch)
+        finally:
+            if metrics is not None:
+                metrics.close()
+        if metrics is not None and state["history"]:
             plot_curves(state["history"], metrics.dir / "curves.png")
             _plot_predictions(model, eval_loader, backend, metrics.dir / "samples.png", class_names)
     return state["history"]
+
+
+def _position(state, steps_per_epoch):
+    """(completed epochs, steps taken over the whole run) of a run state: where a resumed run's logs end."""
+    partial = state["partial"]
+    if partial:
+        return state["epoch"], (partial["epoch"] - 1) * steps_per_epoch + partial["steps"]
+    return state["epoch"], state["epoch"] * steps_per_epoch
+
+
+class _Run:
+    """What the epochs of one fit() call share: the objects trained, the run state, where things are written."""
+
+    def __init__(self, model, optimizer, scheduler, train_loader, eval_loader, backend, state, checkpoint_dir,
+                 metrics, stop, log, options):
+        self.model, self.optimizer, self.scheduler, self.backend = model, optimizer, scheduler, backend
+        self.train_loader, self.eval_loader = train_loader, eval_loader
+        self.state, self.checkpoint_dir, self.metrics, self.stop, self.log = state, checkpoint_dir, metrics, stop, log
+        self.options = options
+
+    def train_epoch(self, epoch):
+        """Train (or finish, after a mid-epoch checkpoint) epoch `epoch`, evaluate, log, checkpoint."""
+        state, options = self.state, self.options
+        partial, state["partial"] = state["partial"], None
+        done = EpochProgress()
+        if partial is not None:  # draw the interrupted epoch's batch order again, and skip the batches it trained on
+            done = EpochProgress(partial["steps"], partial["loss_sum"], partial["samples"])
+            self.train_loader.rng.bit_generator.state = partial["loader_rng"]
+        loader_rng = self.train_loader.rng.bit_generator.state
+        seconds_before, start = (partial["seconds"] if partial else 0.0), time.perf_counter()
+        steps_per_epoch = len(self.train_loader)
+
+        def on_step(step, loss):
+            if self.metrics is not None:
+                self.metrics.log_step(epoch, (epoch - 1) * steps_per_epoch + step, loss,
+                                      self.optimizer.param_groups[0]["lr"])
+            if self.stop.requested:
+                self._stopped(epoch, step, dict(epoch=epoch, steps=done.steps, loss_sum=done.loss_sum,
+                                                samples=done.samples, loader_rng=loader_rng,
+                                                seconds=seconds_before + time.perf_counter() - start))
+
+        try:
+            train_loss = train_one_epoch(self.model, self.optimizer, self.train_loader, self.backend, epoch,
+                                         options["progress"], on_step, done)
+        except NonFiniteLossError as error:
+            kept = self.checkpoint_dir / "last.npz" if self.checkpoint_dir and state["epoch"] else None
+            raise NonFiniteLossError(f"{error}; stopped. Last good checkpoint: "
+                                     f"{kept if kept else 'none written'}") from None
+        seconds = seconds_before + time.perf_counter() - start
+        grads = gradient_stats(self.model.named_parameters())
+        eval_loss, eval_accuracy = evaluate(self.model, self.eval_loader, self.backend)
+        eval_set = options["eval_set"]
+        row = dict(epoch=epoch, train_loss=train_loss, eval_loss=eval_loss, eval_accuracy=eval_accuracy,
+                   eval_set=eval_set, lr=self.optimizer.param_groups[0]["lr"], seconds=seconds)
+        _step_scheduler(self.scheduler, eval_loss)
+        state["history"].append(row)
+        state["epoch"] = epoch
+        self.log(f"epoch {epoch}: train loss {train_loss:.4f} | {eval_set} loss {eval_loss:.4f}, "
+                 f"{eval_set} accuracy {eval_accuracy:.2f}% | lr {row['lr']:.3g} | {seconds:.1f} s")
+        if options["show_grad_stats"]:
+            self.log(format_gradient_stats(grads))
+        if self.metrics is not None:
+            self.metrics.log_epoch(row, grads)
+        if eval_accuracy > state["best_accuracy"]:
+            state["best_accuracy"], state["best_epoch"] = eval_accuracy, epoch
+            if self.checkpoint_dir:
+                save_weights(self.checkpoint_dir / "best_model.npz", self.backend.numpy_state(self.model),
+                             options["model_name"], options["dataset"])
+        self._save()
+        if self.stop.requested:
+            self._stopped(epoch, done.steps, None)
+
+    def _save(self):
+        if self.checkpoint_dir:
+            save_training_checkpoint(self.checkpoint_dir / "last.npz", self.state, self.model, self.optimizer,
+                                     self.scheduler, self.train_loader, self.backend)
+
+    def _stopped(self, epoch, step, partial):
+        """Stop on the signal received: checkpoint the step just taken (`partial`; None at an epoch's end)."""
+        checkpoint = None
+        if self.checkpoint_dir:
+            if partial is not None:
+                self.state["partial"] = partial
+                self._save()
+            checkpoint = self.checkpoint_dir / "last.npz"
+        raise TrainingInterrupted(self.stop.requested, epoch, step, checkpoint, describe(self.state))
 
 
 def _step_scheduler(scheduler, eval_loss):
@@ -91,32 +166,6 @@ def _step_scheduler(scheduler, eval_loss):
         scheduler.step()
 
 
-def _save(path, state, model, optimizer, scheduler, train_loader, backend):
-    save_checkpoint(path, dict(
-        state,
-        model=backend.numpy_state(model),
-        optimizer=backend.to_numpy_tree(optimizer.state_dict()),
-        scheduler=scheduler.state_dict() if scheduler is not None else None,
-        rng=dict(framework=backend.rng_state(), loader=train_loader.rng.bit_generator.state),
-    ))
-
-
-def _restore(path, model, optimizer, scheduler, train_loader, backend):
-    checkpoint = load_checkpoint(path)
-    backend.load_numpy_state(model, checkpoint.pop("model"))
-    optimizer.load_state_dict(backend.from_numpy_tree(checkpoint.pop("optimizer")))
-    scheduler_state = checkpoint.pop("scheduler")
-    if (scheduler is None) != (scheduler_state is None):
-        raise ValueError(f"{path}: the checkpoint was made {'with' if scheduler_state else 'without'} an LR "
-                         f"scheduler; resume with the same --scheduler")
-    if scheduler is not None:
-        scheduler.load_state_dict(scheduler_state)
-    rng = checkpoint.pop("rng")
-    backend.set_rng_state(rng["framework"])
-    train_loader.rng.bit_generator.state = rng["loader"]
-    return checkpoint
-
-
 def _plot_predictions(model, loader, backend, path, class_names, count=32):
     """The first `count` evaluation images with the model's predictions (image data only)."""
     images, labels = next(iter(loader))
@@ -126,4 +175,4 @@ def _plot_predictions(model, loader, backend, path, class_names, count=32):
     model.eval()
     with backend.no_grad():
         predictions = model(x[:count]).argmax(1)
-    plot_samples(images.array[:count], to_numpy(predictions), np.asarray(labels.array[:count]), path, class_names)
+    plot_samples(images.numpy()[:count], to_numpy(predictions), labels.numpy()[:count], path, class_names)

@@ -62,7 +62,8 @@ def render(dot_text, path):
     """Write `dot_text` to `path` as .svg, .png or .dot (the file's suffix decides); needs Graphviz's `dot` for images."""
     path = Path(path)
     if path.suffix == ".dot":
-        path.write_text(dot_text)
+        with atomic_write(path) as temporary:
+            temporary.write_text(dot_text)
         return path
     if path.suffix not in (".svg", ".png"):
         raise ValueError(f"render: {path} must end in .svg, .png or .dot")

@@ -55,9 +55,13 @@ def test_reference_trains_with_the_same_flags(mnist_root, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["train", "--model", "resnet"], "invalid choice: 'resnet'"),
-    (["train", "--epochs", "0"], "must be a positive integer, got 0"),
-    (["train", "--lr", "-0.1"], "must be a number >= 0, got -0.1"),
-    (["train", "--batch-size", "abc"], "invalid positive_int value: 'abc'"),
+    (["train", "--epochs", "0"], "--epochs: expected a positive integer, got '0'"),
+    (["train", "--lr", "-0.1"], "--lr: expected a non-negative number, got '-0.1'"),
+    (["train", "--lr", "abc"], "--lr: expected a non-negative number, got 'abc'"),
+    (["train", "--batch-size", "abc"], "--batch-size: expected a positive integer, got 'abc'"),
+    (["train", "--seed", "-1"], "--seed: expected a non-negative integer, got '-1'"),
+    (["train", "--val-fraction", "1"], "--val-fraction: expected a number in [0, 1), got '1'"),
+    (["train", "--epoch", "1", "--no-progres"], "unrecognized arguments: --epoch 1 --no-progres"),  # no abbreviations
 ])
 def test_bad_flags_are_rejected_by_name(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
@@ -74,13 +78,14 @@ def test_missing_data_that_cannot_be_fetched_is_one_clear_error(tmp_path, monkey
     assert run_engine("train", "--data-dir", str(tmp_path / "empty"), "--no-progress") == 1
     error = capsys.readouterr().err
     assert "\nerror: " in error and "train-images-idx3-ubyte" in error.split("\nerror: ")[1]
+    assert "--data-dir on the command line" in error  # the flag, not only the Python argument root=
 
 
 def test_evaluate_rejects_a_file_that_is_not_weights(tmp_path, capsys):
     bogus = tmp_path / "bogus.npz"
     bogus.write_bytes(b"not a zip file")
-    assert run_engine("evaluate", str(bogus)) == 1
-    assert "not a weights file" in capsys.readouterr().err
+    assert run_engine("evaluate", str(bogus)) == 2
+    assert capsys.readouterr().err == f"error: {bogus} is damaged or not a weights or checkpoint file: not an .npz archive\n"
 
 
 def test_save_weights_is_atomic_when_writing_fails(tmp_path):

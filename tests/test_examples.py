@@ -59,6 +59,7 @@ def test_there_are_ten_steps_numbered_in_order():
     assert [int(script.name[4:6]) for script in STEPS] == list(range(1, 11))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("script", [script.name for script in STEPS])
 def test_step_trains_in_both_frameworks_and_they_agree(outputs, script):
     assert script in outputs, f"{script} printed nothing; the steps that ran: {sorted(outputs)}"

@@ -62,6 +62,7 @@ def test_twenty_sgd_steps_match_torch(mnist, name, dtype, rtol):
         assert_close(ours_p, theirs_p, rtol, f"{name}.{param_name} after 20 steps")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["LeNet", "MnistMLP"])
 def test_one_epoch_reaches_the_same_test_accuracy_as_torch(mnist, name):
     train, test = mnist

@@ -159,33 +159,52 @@ def cli(*args):
             "--no-progress", *args]
 
 
-def test_a_run_killed_mid_epoch_and_resumed_matches_the_uninterrupted_run(mnist_root, tmp_path):
-    env = dict(os.environ, MINITORCH_DATA=str(mnist_root))
-    subprocess.run(cli("--save", str(tmp_path / "straight.npz")), env=env, check=True, capture_output=True)
-
-    killed_dir = tmp_path / "killed"
-    process = subprocess.Popen(cli("--checkpoint-dir", str(killed_dir), "--log-dir", str(killed_dir)),
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    steps = killed_dir / "steps.csv"
+def run_until(command, env, steps, epoch, signal_number):
+    """Start `command`, send it `signal_number` once steps.csv shows it well into `epoch`; (exit code, stderr)."""
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # Ctrl-C not ignored
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
-        if steps.exists() and steps.read_text().count("\n2,") > 50:  # well into epoch 2
+        if steps.exists() and steps.read_text().count(f"\n{epoch},") > 50:
             break
         time.sleep(0.01)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL, "the run finished before it could be killed"
-    assert checkpoint.load_checkpoint(killed_dir / "last.npz")["epoch"] == 1
+    process.send_signal(signal_number)
+    return process.returncode if process.returncode is not None else process.wait(), process.communicate()[1]
 
-    subprocess.run(cli("--checkpoint-dir", str(killed_dir), "--log-dir", str(killed_dir),
-                       "--resume", str(killed_dir / "last.npz"), "--save", str(tmp_path / "resumed.npz")),
+
+@pytest.mark.slow
+def test_a_run_interrupted_and_killed_mid_epoch_and_resumed_matches_the_uninterrupted_run(mnist_root, tmp_path):
+    env = dict(os.environ, MINITORCH_DATA=str(mnist_root))
+    subprocess.run(cli("--save", str(tmp_path / "straight.npz")), env=env, check=True, capture_output=True)
+    folder = tmp_path / "run"
+    last, steps = folder / "last.npz", folder / "steps.csv"
+    run_flags = ["--checkpoint-dir", str(folder), "--log-dir", str(folder)]
+
+    # Ctrl-C in epoch 2: a checkpoint of the very step reached, and a message saying how to continue
+    code, stderr = run_until(cli(*run_flags), env, steps, 2, signal.SIGINT)
+    assert code == 130, stderr
+    stopped_at = checkpoint.load_checkpoint(last)["partial"]
+    assert stopped_at["epoch"] == 2 and stopped_at["steps"] > 50
+    assert stderr.startswith(f"error: interrupted (SIGINT) at epoch 2, step {stopped_at['steps']}; the "
+                                         f"last checkpoint is {last} (epoch 2, step {stopped_at['steps']}); "
+                                         f"continue with: python -m minitorch_mnist ")
+    assert steps.read_text().count("\n2,") == stopped_at["steps"], "every finished step is in the log"
+
+    # resumed from that step, then killed (SIGKILL: no checkpoint of its own) in epoch 3
+    code, _ = run_until(cli(*run_flags, "--resume", str(last)), env, steps, 3, signal.SIGKILL)
+    assert code == -signal.SIGKILL, "the run finished before it could be killed"
+    assert checkpoint.load_checkpoint(last)["epoch"] == 2
+
+    subprocess.run(cli(*run_flags, "--resume", str(last), "--save", str(tmp_path / "resumed.npz")),
                    env=env, check=True, capture_output=True)
     straight, resumed = load_weights(tmp_path / "straight.npz"), load_weights(tmp_path / "resumed.npz")
     for name, value in straight.state.items():
         assert np.array_equal(resumed.state[name], value), name
-    epochs_logged = [json.loads(line)["epoch"] for line in (killed_dir / "epochs.jsonl").read_text().splitlines()]
+    epochs_logged = [json.loads(line)["epoch"] for line in (folder / "epochs.jsonl").read_text().splitlines()]
     assert epochs_logged == [1, 2, 3], "the killed epoch's partial log was dropped on resume"
-    assert (killed_dir / "samples.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    step_numbers = [int(line.split(",")[1]) for line in steps.read_text().splitlines()[1:]]
+    assert step_numbers == list(range(1, len(step_numbers) + 1)), "each step logged once"
+    assert (folder / "samples.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_a_frozen_backbone_stays_bit_identical_while_the_head_trains(rng):

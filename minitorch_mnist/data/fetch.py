@@ -268,5 +268,5 @@ def _nothing_worked(folder, checksums, problems, tried, mirrors, what, by_hand=N
                           f"{folder}/")
     return (f"fetch_{_snake(what)}: could not get {len(problems)} {what} file(s):\n{listed}\n"
             f"Tried:\n{attempts}\n"
-            f"To put the files there by hand: {by_hand} (or choose another folder with root= or MINITORCH_DATA) "
+            f"To put the files there by hand: {by_hand} (or choose another folder: --data-dir on the command line, root= in Python, or $MINITORCH_DATA) "
             f"and check their md5:\n{sums}")
