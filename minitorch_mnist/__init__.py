@@ -9,6 +9,12 @@ from .dtypes import float16, float32, float64, get_default_dtype, int8, int16, i
 from .dtypes import float16 as half, float32 as float, float64 as double, int32 as int, int64 as long  # noqa: A001
 from .device import device
 from .factories import argmax, from_numpy, ones, randn, tensor, zeros
+from .factories import arange, as_tensor, empty, full, full_like, ones_like, rand, rand_like, randint, randn_like, \
+    zeros_like
+from .functions import (abs, allclose, argmin, cat, clamp, clip, clone, concat, concatenate, equal, exp,  # noqa: A004
+                        flatten, is_floating_point, is_tensor, log, log_softmax, matmul, max, maximum, mean, min,
+                        minimum, numel, permute, relu, reshape, round, sigmoid, softmax, sqrt, squeeze, stack, sum,
+                        tanh, transpose, unsqueeze, where)
 from .function import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .random import manual_seed
 from .tensor import Size, Tensor
@@ -21,6 +27,18 @@ __all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary
            "tensor", "from_numpy", "zeros", "ones", "randn", "argmax", "no_grad", "enable_grad", "set_grad_enabled",
            "is_grad_enabled", "manual_seed", "get_default_dtype", "set_default_dtype", "promote_types", "float32",
            "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool", "float", "double", "half",
-           "long", "int"]
-from . import utils, vision  # torch.utils.data / torch.utils.tensorboard, torchvision
-from .saving import load, save  # torch.save / torch.load
+           "long", "int", "arange", "as_tensor", "empty", "full", "full_like", "ones_like", "rand", "rand_like",
+           "randint", "randn_like", "zeros_like", "abs", "allclose", "argmin", "cat", "clamp", "clip", "clone",
+           "concat", "concatenate", "equal", "exp", "flatten", "is_floating_point", "is_tensor", "log",
+           "log_softmax", "matmul", "max", "maximum", "mean", "min", "minimum", "numel", "permute", "relu",
+           "reshape", "round", "sigmoid", "softmax", "sqrt", "squeeze", "stack", "sum", "tanh", "transpose",
+           "unsqueeze", "where", "utils", "vision", "save", "load"]
+
+from . import utils, vision  # torch.utils.data / torch.utils.tensorboard, torchvision  # noqa: E402
+from .saving import load, save  # torch.save / torch.load  # noqa: E402
+
+
+def __getattr__(name):
+    from .missing import missing_name
+
+    missing_name("minitorch_mnist", name, __all__)

@@ -12,12 +12,13 @@ from . import dtypes
 from .ops import elementwise, matmul, reduce
 from .ops import shape as shape_ops
 from .ops.dims import check_dim
+from .tensor_math import TensorMath
 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # what max(dim)/min(dim) return, as torch.return_types
 
 
-class TensorOps:
-    """Mixed into Tensor: arithmetic, comparisons, reductions and shape methods."""
+class TensorOps(TensorMath):
+    """Mixed into Tensor: arithmetic, comparisons, reductions and shape methods (pointwise math: TensorMath)."""
 
     # ---- arithmetic with PyTorch's type promotion ----
     def _operands(self, other, true_division=False):
@@ -78,12 +79,6 @@ class TensorOps:
     matmul = __matmul__
     add, sub, mul, div, pow = __add__, __sub__, __mul__, __truediv__, __pow__
 
-    def exp(self):
-        return elementwise.Exp.apply(self)
-
-    def log(self):
-        return elementwise.Log.apply(self)
-
     def relu(self):
         return elementwise.ReLU.apply(self)
 
@@ -131,18 +126,26 @@ class TensorOps:
         return Tensor(np.all(self.array))
 
     # ---- reductions ----
-    def sum(self, dim=None, keepdim=False):
-        return reduce.Sum.apply(self, dim=dim, keepdim=keepdim)
+    def sum(self, dim=None, keepdim=False, *, dtype=None):
+        return reduce.Sum.apply(self if dtype is None else self._cast(dtype), dim=dim, keepdim=keepdim)
 
-    def mean(self, dim=None, keepdim=False):
-        return reduce.Mean.apply(self, dim=dim, keepdim=keepdim)
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        x = self if dtype is None else self._cast(dtype)
+        if dtypes.category(x.dtype) < 2:
+            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
+                               f"or complex dtype. Got: {np.dtype(x.dtype).name}; convert with .float() or pass dtype=")
+        return reduce.Mean.apply(x, dim=dim, keepdim=keepdim)
 
     def max(self, dim=None, keepdim=False):
-        """max() gives the largest value; max(dim) gives (values, indices) like PyTorch."""
+        """max() gives the largest value; max(dim) gives (values, indices); max(other_tensor) the elementwise maximum."""
+        if _is_tensor(dim):
+            return self.maximum(dim)
         return self._extreme(reduce.Max, dim, keepdim)
 
     def min(self, dim=None, keepdim=False):
-        """min() gives the smallest value; min(dim) gives (values, indices) like PyTorch."""
+        """min() gives the smallest value; min(dim) gives (values, indices); min(other_tensor) the elementwise minimum."""
+        if _is_tensor(dim):
+            return self.minimum(dim)
         return self._extreme(reduce.Min, dim, keepdim)
 
     def _extreme(self, function, dim, keepdim):
@@ -235,3 +238,9 @@ class TensorOps:
         elif isinstance(index, tuple):
             index = tuple(i.array if isinstance(i, Tensor) else i for i in index)
         return shape_ops.Index.apply(self, index=index)
+
+
+def _is_tensor(value):
+    from .tensor import Tensor
+
+    return isinstance(value, Tensor)

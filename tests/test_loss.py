@@ -94,9 +94,12 @@ def test_nll_loss_rejects_a_target_of_the_wrong_shape():
         NLLLoss.apply(mm.tensor(np.zeros((3, 10))), mm.tensor([[0], [1], [2]]))
 
 
-def test_nll_loss_rejects_input_that_is_not_a_batch_of_rows():
-    with pytest.raises(RuntimeError, match=r"expected input of shape \(N, C\), got shape \(10,\)"):
-        NLLLoss.apply(mm.tensor(np.zeros(10)), mm.tensor([1]))
+def test_nll_loss_rejects_a_0d_input_as_torch_does():
+    """A 1-D input (C,) is one sample, as in PyTorch; a 0-d input has no class dim (PyTorch's ValueError)."""
+    with pytest.raises(ValueError, match=r"Expected 1 or more dimensions \(got 0\)"):
+        NLLLoss.apply(mm.tensor(0.5), mm.tensor(0))
+    with pytest.raises(ValueError):
+        torch_F.nll_loss(torch.tensor(0.5), torch.tensor(0))
 
 
 def test_nll_loss_rejects_an_unknown_reduction():

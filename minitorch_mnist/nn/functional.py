@@ -1,17 +1,26 @@
-"""The stateless functions of the layers, with torch.nn.functional's names and argument order."""
+"""The stateless functions of the layers, with torch.nn.functional's names and argument order.
 
+The losses live in loss_functions.py and are imported here, so F.cross_entropy, F.mse_loss, ... work as in PyTorch.
+"""
+
+import warnings
+
+from ..ops.activation import Sigmoid, Softmax, Tanh
 from ..ops.conv import conv2d
 from ..ops.dropout import Dropout, check_probability, draw_keep_mask
 from ..ops.elementwise import ReLU
-from ..ops.loss import LogSoftmax, NLLLoss
+from ..ops.loss import LogSoftmax
 from ..ops.matmul import Linear
 from ..ops.normalization import BatchNorm
 from ..ops.pool import avg_pool2d, max_pool2d
 from ..random import generator
 from ..tensor import Tensor
+from .loss_functions import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, mse_loss,
+                             nll_loss)
 
-__all__ = ["linear", "conv2d", "relu", "max_pool2d", "avg_pool2d", "log_softmax", "softmax", "nll_loss",
-           "cross_entropy", "dropout", "batch_norm"]
+__all__ = ["linear", "conv2d", "relu", "sigmoid", "tanh", "max_pool2d", "avg_pool2d", "log_softmax", "softmax",
+           "nll_loss", "cross_entropy", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+           "dropout", "batch_norm"]
 
 
 def linear(input, weight, bias=None):
@@ -19,29 +28,40 @@ def linear(input, weight, bias=None):
     return Linear.apply(input, weight, bias)
 
 
-def relu(input):
+def relu(input, inplace=False):
+    """max(input, 0); inplace=True gives the same values (the engine computes them out of place)."""
     return ReLU.apply(input)
 
 
-def log_softmax(input, dim):
+def sigmoid(input):
+    """1 / (1 + e^-input)"""
+    return Sigmoid.apply(input._floating())
+
+
+def tanh(input):
+    return Tanh.apply(input._floating())
+
+
+def implicit_dim(name, ndim, stacklevel):
+    """PyTorch's choice when softmax is called without dim (with its deprecation warning): 0 for 0-, 1- and 3-d
+    input, else 1."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as "
+                  f"an argument.", UserWarning, stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """log of softmax along dim, max-shifted so it never overflows"""
-    return LogSoftmax.apply(input, dim=dim)
+    if dim is None:
+        dim = implicit_dim("log_softmax", input.ndim, _stacklevel)
+    return LogSoftmax.apply(input if dtype is None else input._cast(dtype), dim=dim)
 
 
-def softmax(input, dim):
-    return log_softmax(input, dim).exp()
-
-
-def nll_loss(input, target, reduction="mean"):
-    """-input[i, target_i], reduced by mean (default), sum or none. `input` holds log-probabilities."""
-    if not isinstance(target, Tensor):
-        raise TypeError(f"nll_loss: target must be a Tensor of class indices, got {type(target).__name__}")
-    return NLLLoss.apply(input, target, reduction=reduction)
-
-
-def cross_entropy(input, target, reduction="mean"):
-    """nll_loss(log_softmax(logits)); its gradient with respect to the logits is softmax - one_hot."""
-    return nll_loss(log_softmax(input, dim=1), target, reduction=reduction)
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """e^input / sum(e^input) along dim, max-shifted so it never overflows"""
+    if dim is None:
+        dim = implicit_dim("softmax", input.ndim, _stacklevel)
+    return Softmax.apply(input if dtype is None else input._cast(dtype), dim=dim)
 
 
 def dropout(input, p=0.5, training=True):
@@ -68,3 +88,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise TypeError(f"batch_norm: {name} must be a Tensor or None, got {type(value).__name__}")
     return BatchNorm.apply(input, weight, bias, running_mean, running_var,
                            training=training, momentum=momentum, eps=eps)
+
+
+def __getattr__(name):
+    from ..missing import missing_name
+
+    missing_name("minitorch_mnist.nn.functional", name, __all__)

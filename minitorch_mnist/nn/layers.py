@@ -53,8 +53,17 @@ class Conv2d(Module):
 
 
 class ReLU(Module):
+    """y = max(x, 0); inplace=True is accepted (as in AlexNet code) and gives the same values, computed out of place."""
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
     def forward(self, input):
         return F.relu(input)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
 
 
 class Flatten(Module):
@@ -93,33 +102,15 @@ class AvgPool2d(_Pool2d):
 
 
 class LogSoftmax(Module):
-    def __init__(self, dim):
+    def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
 
     def forward(self, input):
-        return F.log_softmax(input, self.dim)
+        return F.log_softmax(input, self.dim, _stacklevel=5)
 
     def extra_repr(self):
         return f"dim={self.dim}"
-
-
-class CrossEntropyLoss(Module):
-    def __init__(self, reduction="mean"):
-        super().__init__()
-        self.reduction = reduction
-
-    def forward(self, input, target):
-        return F.cross_entropy(input, target, reduction=self.reduction)
-
-
-class NLLLoss(Module):
-    def __init__(self, reduction="mean"):
-        super().__init__()
-        self.reduction = reduction
-
-    def forward(self, input, target):
-        return F.nll_loss(input, target, reduction=self.reduction)
 
 
 class Lambda(Module):

@@ -1,4 +1,4 @@
-"""log_softmax and the negative log-likelihood loss; cross_entropy is the two together."""
+"""log_softmax and the negative log-likelihood loss; cross_entropy is the two together (nn/loss_functions.py)."""
 
 import numpy as np
 
@@ -6,6 +6,11 @@ from ..function import Function
 from .dims import check_dim
 
 REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_reduction(reduction, name):
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
 
 
 class LogSoftmax(Function):
@@ -27,41 +32,90 @@ class LogSoftmax(Function):
         return (grad - np.exp(z) * grad.sum(axis=ctx.dim, keepdims=True),)
 
 
-def check_target(logp, target):
-    """Targets must be integer class indices of shape (N,) with values in [0, C)."""
-    if logp.ndim != 2:
-        raise RuntimeError(f"nll_loss: expected input of shape (N, C), got shape {logp.shape}")
-    if not np.issubdtype(target.dtype, np.integer):
-        raise RuntimeError(f"nll_loss: target must hold integer class indices, got dtype {target.dtype}")
-    if target.shape != (logp.shape[0],):
-        raise RuntimeError(f"nll_loss: target shape {target.shape} does not match input shape {logp.shape} (expected ({logp.shape[0]},))")
-    out_of_range = (target < 0) | (target >= logp.shape[1])
+def check_target(logp, target, weight=None, ignore_index=-100):
+    """PyTorch's checks on class-index targets: logp is (C,), (N, C) or (N, C, d1, ...), target (), (N,) or (N, d1, ...).
+
+    Exception types are PyTorch's; the messages add the shapes and dtypes involved.
+    """
+    if logp.ndim < 1:
+        raise ValueError(f"nll_loss: Expected 1 or more dimensions (got 0): input must have a class dim")
+    if logp.ndim >= 2 and (target.ndim == 0 or target.shape[0] != logp.shape[0]):
+        got = target.shape[0] if target.ndim else "none (0-d target)"
+        raise ValueError(f"nll_loss: Expected input batch_size ({logp.shape[0]}) to match target batch_size ({got}).")
+    if target.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"nll_loss: target must hold integer class indices, got dtype {target.dtype} (expected "
+                           f"target dtype to be Long or Byte, i.e. int64 or uint8, as PyTorch; convert with .long())")
+    if logp.ndim <= 2 and target.ndim > 1:
+        expected = (logp.shape[0],) if logp.ndim == 2 else ()
+        raise RuntimeError(f"nll_loss: 0D or 1D target tensor expected, multi-target not supported: target shape "
+                           f"{target.shape} does not match input shape {logp.shape} (expected {expected})")
+    if logp.ndim > 2 and target.shape != logp.shape[:1] + logp.shape[2:]:
+        raise RuntimeError(f"nll_loss: Expected target size {list(logp.shape[:1] + logp.shape[2:])}, "
+                           f"got {list(target.shape)} (input shape {logp.shape})")
+    if logp.ndim == 1 and target.size != 1:
+        raise RuntimeError(f"nll_loss: an input of shape {logp.shape} (one sample) takes one target, got shape {target.shape}")
+    classes = logp.shape[0] if logp.ndim == 1 else logp.shape[1]
+    if weight is not None and weight.shape != (classes,):
+        raise RuntimeError(f"nll_loss: weight tensor should be defined either for all {classes} classes or no classes "
+                           f"but got weight tensor of shape: {list(weight.shape)}")
+    used = target[target != ignore_index]
+    out_of_range = (used < 0) | (used >= classes)
     if out_of_range.any():
-        raise IndexError(f"nll_loss: target {target[out_of_range][0]} is out of bounds for {logp.shape[1]} classes")
+        raise IndexError(f"nll_loss: target {used[out_of_range][0]} is out of bounds for {classes} classes")
+    return classes
+
+
+def rows(logp):
+    """logp as a (M, C) matrix, one row per sample and position (the class dim moved last)."""
+    if logp.ndim == 1:
+        return logp[None, :]
+    return np.moveaxis(logp, 1, -1).reshape(-1, logp.shape[1])
+
+
+def unrows(matrix, shape):
+    """Undo rows(): the (M, C) matrix back in the input's layout."""
+    if len(shape) == 1:
+        return matrix.reshape(shape)
+    return np.moveaxis(matrix.reshape(shape[:1] + shape[2:] + shape[1:2]), -1, 1)
 
 
 class NLLLoss(Function):
-    """loss_i = -logp[i, target_i], then averaged (mean), added (sum) or kept (none)"""
+    """loss_i = -weight[t_i] * logp[i, t_i] (0 where t_i == ignore_index), then
+
+    mean: sum_i loss_i / sum_i weight[t_i] over the targets not ignored (NaN when all are ignored, as PyTorch),
+    sum: sum_i loss_i, none: the losses in the target's shape.
+    """
 
     @staticmethod
-    def forward(ctx, logp, target, reduction="mean"):
-        if reduction not in REDUCTIONS:
-            raise ValueError(f"nll_loss: reduction must be one of {REDUCTIONS}, got {reduction!r}")
-        check_target(logp, target)
-        rows = np.arange(logp.shape[0])
-        ctx.input_shape, ctx.rows, ctx.target, ctx.reduction = logp.shape, rows, target, reduction
-        losses = -logp[rows, target]
+    def forward(ctx, logp, target, weight=None, ignore_index=-100, reduction="mean"):
+        check_reduction(reduction, "nll_loss")
+        check_target(logp, target, weight, ignore_index)
+        flat_target = target.reshape(-1)
+        kept = flat_target != ignore_index
+        safe_target = np.where(kept, flat_target, 0).astype(np.int64)  # an ignored row reads class 0, then weighs 0
+        row_weight = (np.ones(len(safe_target), logp.dtype) if weight is None else weight[safe_target]) * kept
+        row_weight = row_weight.astype(logp.dtype, copy=False)
+        losses = -row_weight * rows(logp)[np.arange(len(safe_target)), safe_target]
+        ctx.input_shape, ctx.target_shape, ctx.reduction = logp.shape, target.shape, reduction
+        ctx.safe_target, ctx.row_weight, ctx.kept = safe_target, row_weight, kept
         if reduction == "mean":
-            return losses.mean()
+            ctx.total_weight = row_weight.sum()
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return losses.sum() / ctx.total_weight
         if reduction == "sum":
             return losses.sum()
-        return losses
+        return losses.reshape(target.shape)
 
     @staticmethod
     def backward(ctx, grad):
-        # dloss_i/dlogp[i, target_i] = -1 (divided by N for the mean); every other entry gets 0
+        # dloss_i/dlogp[i, t_i] = -weight[t_i] (divided by the total weight for the mean); every other entry gets 0
+        grad = np.broadcast_to(grad, ctx.target_shape).reshape(-1)
         if ctx.reduction == "mean":
-            grad = grad / ctx.input_shape[0]
-        grad_logp = np.zeros(ctx.input_shape, dtype=grad.dtype)
-        grad_logp[ctx.rows, ctx.target] = -grad
-        return grad_logp, None
+            with np.errstate(invalid="ignore", divide="ignore"):
+                grad = grad / ctx.total_weight
+        count = len(ctx.safe_target)
+        grad_rows = np.zeros((count, ctx.input_shape[0] if len(ctx.input_shape) == 1 else ctx.input_shape[1]),
+                             dtype=grad.dtype)
+        with np.errstate(invalid="ignore"):  # all ignored: 0 / 0 above, but ignored rows get exactly 0, as in PyTorch
+            grad_rows[np.arange(count), ctx.safe_target] = np.where(ctx.kept, -ctx.row_weight * grad, 0)
+        return unrows(grad_rows, ctx.input_shape), None

@@ -1,8 +1,16 @@
 """Optimizers with torch.optim's names and update formulas, and learning-rate schedulers (optim.lr_scheduler)."""
 
 from . import lr_scheduler
+from .adadelta import Adadelta
 from .adam import Adam
+from .adamw import AdamW
 from .optimizer import Optimizer
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adadelta", "lr_scheduler"]
+
+
+def __getattr__(name):
+    from ..missing import missing_name
+
+    missing_name("minitorch_mnist.optim", name, __all__)

@@ -1,0 +1,42 @@
+"""Activation layers beyond ReLU: Sigmoid, Tanh, Softmax, and Identity (torch.nn's names and reprs)."""
+
+from . import functional as F
+from .module import Module
+
+
+class Sigmoid(Module):
+    """y = 1 / (1 + e^-x)"""
+
+    def forward(self, input):
+        return F.sigmoid(input)
+
+
+class Tanh(Module):
+    """y = tanh x"""
+
+    def forward(self, input):
+        return F.tanh(input)
+
+
+class Softmax(Module):
+    """y = e^x / sum(e^x) along dim (dim=None: PyTorch's implicit choice, with its warning)"""
+
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return F.softmax(input, self.dim, _stacklevel=5)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class Identity(Module):
+    """y = x; any constructor arguments are accepted and ignored, as in PyTorch (a placeholder layer)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input

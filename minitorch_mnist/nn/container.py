@@ -1,0 +1,134 @@
+"""ModuleList and ModuleDict: hold sub-modules in a list or a dict so that parameters(), state_dict(),
+train()/eval() and to() see them (a plain Python list would hide them), with torch.nn's methods and reprs."""
+
+from collections import OrderedDict
+
+from .module import Module
+
+
+def _check_module(module, container):
+    if not isinstance(module, Module):
+        raise TypeError(f"{container} can only hold Modules, got {type(module).__name__}")
+    return module
+
+
+class ModuleList(Module):
+    """A list of modules, registered under the names '0', '1', ...; it has no forward of its own."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def _index(self, index):
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} is out of range")
+        return index % len(self)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return ModuleList(list(self._modules.values())[index])
+        return self._modules[str(self._index(index))]
+
+    def __setitem__(self, index, module):
+        self._modules[str(self._index(index))] = _check_module(module, "ModuleList")
+
+    def __delitem__(self, index):
+        modules = list(self._modules.values())
+        del modules[index if isinstance(index, slice) else self._index(index)]
+        self._renumber(modules)
+
+    def _renumber(self, modules):
+        self._modules.clear()
+        for position, module in enumerate(modules):
+            self._modules[str(position)] = module
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __iadd__(self, modules):
+        return self.extend(modules)
+
+    def __add__(self, other):
+        return ModuleList(list(self) + list(other))
+
+    def append(self, module):
+        self._modules[str(len(self))] = _check_module(module, "ModuleList")
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index, module):
+        modules = list(self._modules.values())
+        modules.insert(index, _check_module(module, "ModuleList"))
+        self._renumber(modules)
+
+    def __repr__(self):
+        """PyTorch's form: consecutive identical modules are shown once, as '(0-2): 3 x Linear(...)'."""
+        blocks = []  # [first index, last index, repr]
+        for index, module in enumerate(self):
+            text = repr(module)
+            if blocks and blocks[-1][2] == text:
+                blocks[-1][1] = index
+            else:
+                blocks.append([index, index, text])
+        if not blocks:
+            return "ModuleList()"
+        lines = [(f"({first}): {text}" if first == last else f"({first}-{last}): {last - first + 1} x {text}")
+                 .replace("\n", "\n  ") for first, last, text in blocks]
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class ModuleDict(Module):
+    """An ordered dict of modules, registered under their keys; it has no forward of its own."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key):
+        return self._modules[key]
+
+    def __setitem__(self, key, module):
+        if not isinstance(key, str):
+            raise TypeError(f"module name should be a string. Got {type(key).__name__}")
+        self._modules[key] = _check_module(module, "ModuleDict")
+
+    def __delitem__(self, key):
+        del self._modules[key]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __contains__(self, key):
+        return key in self._modules
+
+    def keys(self):
+        return self._modules.keys()
+
+    def items(self):
+        return self._modules.items()
+
+    def values(self):
+        return self._modules.values()
+
+    def pop(self, key):
+        return self._modules.pop(key)
+
+    def clear(self):
+        self._modules.clear()
+
+    def update(self, modules):
+        pairs = modules.items() if isinstance(modules, (dict, OrderedDict, ModuleDict)) else modules
+        for key, module in pairs:
+            self[key] = module

@@ -1,0 +1,62 @@
+"""Adadelta (Zeiler, 2012) exactly as torch.optim.Adadelta, the optimizer of PyTorch's official MNIST example.
+
+For each parameter p with gradient g, at every step:
+    g = -g                                    (maximize=True only)
+    g = g + weight_decay * p
+    v = rho * v + (1 - rho) * g * g                       (running average of squared gradients, v starts at 0)
+    delta = sqrt(u + eps) / sqrt(v + eps) * g             (the step, in the units of p)
+    u = rho * u + (1 - rho) * delta * delta               (running average of squared steps, u starts at 0)
+    p = p - lr * delta
+
+State per parameter: "step" (a Python int), "square_avg" (v) and "acc_delta" (u), arrays like the parameter.
+"""
+
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+class Adadelta(Optimizer):
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
+                 maximize=False, differentiable=False):
+        # PyTorch's checks and messages
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if capturable or differentiable:
+            raise ValueError("Adadelta: capturable and differentiable are CUDA-graph and autograd-through-the-step "
+                             "options that the engine does not have; leave them False")
+        # Python floats keep float32 parameters float32 (a NumPy float64 scalar would promote them)
+        defaults = dict(lr=float(lr), rho=float(rho), eps=float(eps), weight_decay=float(weight_decay),
+                        maximize=bool(maximize), foreach=foreach, capturable=False, differentiable=False)
+        super().__init__(params, defaults)
+
+    def step(self):
+        for group in self.param_groups:
+            lr, rho, eps, weight_decay = group["lr"], group["rho"], group["eps"], group["weight_decay"]
+            for parameter in group["params"]:
+                if parameter.grad is None:
+                    continue
+                grad = -parameter.grad.array if group["maximize"] else parameter.grad.array
+                if weight_decay != 0:
+                    grad = grad + weight_decay * parameter.array
+                state = self.state.setdefault(parameter, {})
+                if not state:
+                    state["step"] = 0
+                    state["square_avg"] = np.zeros_like(parameter.array)
+                    state["acc_delta"] = np.zeros_like(parameter.array)
+                state["step"] += 1
+                square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+
+                square_avg *= rho
+                square_avg += (1 - rho) * grad * grad
+                delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * grad
+                acc_delta *= rho
+                acc_delta += (1 - rho) * delta * delta
+                parameter.array -= lr * delta
+                parameter._bump_version()  # a backward still pending on the old weights will now refuse to run
