@@ -79,8 +79,9 @@ def test_cifar_net_with_batch_norm_dropout_adam_plateau_checkpoints_and_summary_
         assert result["resumed_lr"] == result["lrs"][-1]
 
 
+@pytest.mark.slow
 def test_the_official_mnist_example_style_program_reaches_pytorchs_accuracy(mnist_root, tmp_path):
-    settings = dict(DATA_ROOT=str(mnist_root), SUBSET=2000, SAVE_PATH=str(tmp_path / "mnist_cnn.pt"),
+    settings = dict(DATA_ROOT=str(mnist_root), SUBSET=6000, SAVE_PATH=str(tmp_path / "mnist_cnn.pt"),
                     ARGV=["--epochs", "1", "--save-model", "--log-interval", "50"])
     ours, theirs = run_both("mnist_example.py", **settings)
     assert ours["saved"] and theirs["saved"]

@@ -17,10 +17,11 @@ PROGRAMS = Path(__file__).resolve().parent / "tutorials"
 
 
 def initial_state(model, torch):
-    """Seeded weights for every parameter (by name), the running statistics left as they are."""
+    """Seeded weights for every parameter (by name); the running statistics as a fresh model has them."""
     state = {}
     for name, value in model.state_dict().items():
-        if name.endswith(("running_mean", "running_var", "num_batches_tracked")):
+        if name.endswith(("running_mean", "running_var", "num_batches_tracked")):  # buffers: as they start
+            state[name] = torch.from_numpy(np.array(value.numpy()))
             continue
         rng = np.random.default_rng(zlib.crc32(name.encode()))
         fan_in = int(np.prod(value.shape[1:])) if len(value.shape) > 1 else int(value.shape[0])
