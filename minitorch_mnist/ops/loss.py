@@ -20,7 +20,8 @@ class LogSoftmax(Function):
     def forward(ctx, x, dim):
         dim = check_dim(dim, x.ndim)
         shifted = x - x.max(axis=dim, keepdims=True, initial=-np.inf)  # initial: an empty dim gives an empty result
-        z = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        with np.errstate(divide="ignore", invalid="ignore"):  # all -inf (or empty) rows: nan/-inf, as in PyTorch
+            z = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
         ctx.dim = dim
         ctx.save(z)
         return z

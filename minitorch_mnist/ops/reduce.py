@@ -38,12 +38,14 @@ class Mean(Function):
         ctx.keepdim = keepdim
         ctx.input_shape = x.shape
         ctx.count = int(np.prod([x.shape[a] for a in ctx.axes]))
-        return x.mean(axis=ctx.axes, keepdims=keepdim)
+        with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is nan, silently, as in PyTorch
+            return x.sum(axis=ctx.axes, keepdims=keepdim) / ctx.count  # what x.mean computes, without its warning
 
     @staticmethod
     def backward(ctx, grad):
         # dz/dx_i = 1/n for each of the n averaged elements
-        return (_expand_to_input(grad / ctx.count, ctx.axes, ctx.keepdim, ctx.input_shape),)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (_expand_to_input(grad / ctx.count, ctx.axes, ctx.keepdim, ctx.input_shape),)
 
 
 class _Extreme(Function):
