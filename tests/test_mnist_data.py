@@ -354,3 +354,17 @@ def test_fast_path_and_item_by_item_agree_on_mnist(mnist_root):
         assert (xs.dtype, ys.dtype) == (np.float32, np.int64)
         np.testing.assert_array_equal(xf.array, xs.array)
         np.testing.assert_array_equal(yf.array, ys.array)
+
+
+def test_items_are_a_tensor_and_an_int_like_torchvisions_with_to_tensor_and_normalize(mnist_root):
+    import minitorch_mnist as mm
+
+    ours = MNIST(mnist_root, train=False, mean=0.1307, std=0.3081)
+    theirs = torchvision.datasets.MNIST(mnist_root, train=False, transform=transforms.Compose(
+        [transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))]))
+    for index in (0, 9999):
+        (image, label), (their_image, their_label) = ours[index], theirs[index]
+        assert isinstance(image, mm.Tensor) and type(label) is int and label == their_label
+        np.testing.assert_allclose(image.numpy(), their_image.numpy(), rtol=1e-6, atol=1e-6)
+    images, labels = ours[:3]
+    assert images.shape == (3, 1, 28, 28) and labels.tolist() == theirs.targets[:3].tolist()

@@ -26,7 +26,7 @@ normalised per batch on the fly (a training set normalised in advance would take
 
 import numpy as np
 
-from .dataset import Dataset
+from .dataset import Dataset, image_item
 from .fetch import check_files, data_root, fetch_files
 from .safe_pickle import safe_load
 
@@ -146,11 +146,11 @@ class CIFAR10(Dataset):
         return len(self.targets)
 
     def __getitem__(self, index):
-        """(image float32 (3, 32, 32), label int64); a slice or index array gives a batch."""
+        """(image Tensor float32 (3, 32, 32), label int); a slice or index array gives a batch of Tensors."""
         images = self.chw[index]
         if images.ndim == 3:
-            return normalize_channels(images[None], self.mean, self.std)[0], self.targets[index]
-        return normalize_channels(images, self.mean, self.std), self.targets[index]
+            return image_item(normalize_channels(images[None], self.mean, self.std)[0], self.targets[index])
+        return image_item(normalize_channels(images, self.mean, self.std), self.targets[index])
 
     def __getitems__(self, indices):
         """A batch: (images float32 (B, 3, 32, 32), labels int64 (B,)), one gather each, normalised here."""

@@ -16,6 +16,13 @@ import numpy as np
 from ..tensor import Tensor
 
 
+def image_item(images, labels):
+    """What a dataset's [index] gives, as torchvision's do: (image Tensor, label int); a batch for a slice."""
+    if np.ndim(labels) == 0:
+        return Tensor(images), int(labels)
+    return Tensor(images), Tensor(labels)
+
+
 class Dataset:
     """Base class: item i is `dataset[i]` (usually a tuple of fields, e.g. (image, label)); `len(dataset)` items.
 

@@ -10,7 +10,7 @@ computed in float32 in that order, so the values are bit-for-bit torchvision's.
 
 import numpy as np
 
-from .dataset import Dataset
+from .dataset import Dataset, image_item
 from .fetch import check_mnist, fetch_mnist
 from .idx import read_idx
 
@@ -83,8 +83,8 @@ class MNIST(Dataset):
         return len(self.data)
 
     def __getitem__(self, index):
-        """(image float32 (1, 28, 28), label int64)."""
-        return self.images[index], self.targets[index]
+        """(image Tensor float32 (1, 28, 28), label int), as torchvision's items with ToTensor and Normalize."""
+        return image_item(self.images[index], self.targets[index])
 
     def __getitems__(self, indices):
         """A batch: (images float32 (B, 1, 28, 28), labels int64 (B,)), one gather each."""
