@@ -234,11 +234,13 @@ def _forward(x, weight_rows, bias, per_tile, kernel_h, kernel_w, stride_h, strid
 
 
 @njit(parallel=PRANGE_ONLY, cache=True)
-def _backward(grad, x, weight_columns, per_tile, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w):
+def _backward(grad, x, weight_columns, per_tile, compute_input_grad, kernel_h, kernel_w, stride_h, stride_w, pad_h,
+              pad_w, out_h, out_w):
     n_images, n_out, n_cols = grad.shape
     n_rows = weight_columns.shape[0]
     n_tiles = (n_images + per_tile - 1) // per_tile
-    grad_x = np.empty(x.shape, dtype=grad.dtype)
+    # without the input gradient, an empty stand-in keeps the return type the same
+    grad_x = np.empty(x.shape if compute_input_grad else (0, 0, 0, 0), dtype=grad.dtype)
     # each tile adds its images into its own partial weight gradient; the partials are summed in tile order
     partial = np.zeros((n_tiles, n_out, n_rows), dtype=grad.dtype)
     for tile in prange(n_tiles):  # each thread owns whole tiles: their grad_x[n] and partial[tile]
@@ -246,11 +248,12 @@ def _backward(grad, x, weight_columns, per_tile, kernel_h, kernel_w, stride_h, s
         block = _tile_grad(grad, first, last)
         cols = _tile_cols(x, first, last, n_rows, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w)
         _add_product_transposed(block, cols, partial[tile])  # dL/dW += grad @ cols^T
-        grad_cols = np.zeros((n_rows, block.shape[1]), dtype=grad.dtype)
-        _add_product(weight_columns, block, grad_cols)  # dL/dcols = W^T @ grad
-        for n in range(first, last):  # dL/dx = col2im(dL/dcols)
-            _col2im_from(grad_cols, (n - first) * n_cols, grad_x[n], kernel_h, kernel_w, stride_h, stride_w,
-                         pad_h, pad_w, out_h, out_w)
+        if compute_input_grad:
+            grad_cols = np.zeros((n_rows, block.shape[1]), dtype=grad.dtype)
+            _add_product(weight_columns, block, grad_cols)  # dL/dcols = W^T @ grad
+            for n in range(first, last):  # dL/dx = col2im(dL/dcols)
+                _col2im_from(grad_cols, (n - first) * n_cols, grad_x[n], kernel_h, kernel_w, stride_h, stride_w,
+                             pad_h, pad_w, out_h, out_w)
     grad_weight = np.zeros((n_out, n_rows), dtype=grad.dtype)
     for tile in range(n_tiles):
         grad_weight += partial[tile]
@@ -275,22 +278,31 @@ def conv2d_forward(x, weight, bias, stride, padding):
     """out[n] = W @ cols[n] + b, with cols = im2col(x) built a tile at a time."""
     out_channels, kernel_size = weight.shape[0], weight.shape[2:]
     out_h, out_w = _out_size(x.shape, kernel_size, stride, padding)
+    if x.shape[0] == 0:  # an empty batch: an empty output, as in PyTorch (and no tiles to share out)
+        return np.empty((0, out_channels, out_h, out_w), dtype=x.dtype)
     if bias is None:
         bias = np.zeros(out_channels, dtype=x.dtype)
     weight_rows = np.ascontiguousarray(weight).reshape(out_channels, -1)  # (O, K)
     per_tile = _images_per_tile(x.shape[0], weight_rows.shape[1], out_h * out_w, x.itemsize)
-    threads.give_cores_to_numba()  # a parallel loop follows: BLAS must not spin on its cores
-    out = _forward(np.ascontiguousarray(x), weight_rows, np.ascontiguousarray(bias), per_tile,
-                   *kernel_size, *stride, *padding, out_h, out_w)
+    with threads.numba_region():
+        out = _forward(np.ascontiguousarray(x), weight_rows, np.ascontiguousarray(bias), per_tile,
+                       *kernel_size, *stride, *padding, out_h, out_w)
     return out.reshape(x.shape[0], out_channels, out_h, out_w)
 
 
-def conv2d_backward(grad, x, weight, stride, padding):
-    """(dL/dx, dL/dW) = (col2im(W^T @ grad), grad @ cols^T), with cols = im2col(x) rebuilt a tile at a time."""
+def conv2d_backward(grad, x, weight, stride, padding, compute_input_grad=True):
+    """(dL/dx, dL/dW) = (col2im(W^T @ grad), grad @ cols^T), with cols = im2col(x) rebuilt a tile at a time.
+
+    compute_input_grad=False skips W^T @ grad and col2im and returns None for dL/dx (a first layer's input).
+    """
     n, out_channels, out_h, out_w = grad.shape
+    if n == 0:  # an empty batch: nothing flows back, dL/dW = 0 (PyTorch gives the same)
+        grad_x = np.zeros(x.shape, dtype=grad.dtype) if compute_input_grad else None
+        return grad_x, np.zeros(weight.shape, dtype=grad.dtype)
     weight_columns = np.ascontiguousarray(weight.reshape(out_channels, -1).T)  # W^T: (K, O)
     per_tile = _images_per_tile(n, weight_columns.shape[0], out_h * out_w, grad.itemsize)
-    threads.give_cores_to_numba()  # a parallel loop follows: BLAS must not spin on its cores
-    grad_x, grad_weight = _backward(np.ascontiguousarray(grad).reshape(n, out_channels, -1), np.ascontiguousarray(x),
-                                    weight_columns, per_tile, *weight.shape[2:], *stride, *padding, out_h, out_w)
-    return grad_x, grad_weight.reshape(weight.shape)
+    with threads.numba_region():
+        grad_x, grad_weight = _backward(np.ascontiguousarray(grad).reshape(n, out_channels, -1),
+                                        np.ascontiguousarray(x), weight_columns, per_tile, bool(compute_input_grad),
+                                        *weight.shape[2:], *stride, *padding, out_h, out_w)
+    return (grad_x if compute_input_grad else None), grad_weight.reshape(weight.shape)

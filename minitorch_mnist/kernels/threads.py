@@ -1,40 +1,101 @@
-"""Keep Numba's worker threads and OpenBLAS's (NumPy's matrix products) from fighting over the cores.
+"""How many threads the Numba kernels use, and how their workers share the cores with NumPy's BLAS.
 
-After a NumPy matrix product, OpenBLAS's idle worker threads keep spinning (busy-waiting for the next
-product) for a long while. A Numba parallel loop started in that window shares the cores with them and
-runs several times slower; Numba's own spinning workers slow the next matrix product in the same way.
-In a training step the two alternate all the time (linear layers in BLAS, conv and pooling in Numba).
+Thread count. get_num_threads() is, in this order: the last set_num_threads(n); the environment variable
+MINITORCH_NUM_THREADS; the number of cores this process may run on (os.sched_getaffinity, so `taskset` and
+container CPU sets count, not the machine's total). It is capped at Numba's pool size (NUMBA_NUM_THREADS,
+fixed when Numba starts its workers). Every parallel kernel runs inside numba_region(), which applies it.
 
-The fix: from the first Numba parallel kernel on, OpenBLAS runs on a single thread (set through
-threadpoolctl), so its workers never wake up and the cores belong to Numba's parallel loops. A model
-without conv or pooling (an MLP) never runs one, so its matrix products keep all their threads; selecting
-the NumPy kernels gives OpenBLAS its threads back.
-
+Spinning. After a NumPy matrix product, OpenBLAS's idle worker threads keep spinning (busy-waiting for the
+next product) for a long while; a Numba parallel loop started in that window shares the cores with them
+and runs several times slower, and spinning Numba workers slow the next product in the same way. In a
+training step the two alternate all the time (linear layers in BLAS, conv and pooling in Numba).
 Measured on 2 cores (python benchmarks/bench_kernels.py --threadpool --batch-sizes 64): LeNet's conv2,
 forward and both gradients, takes 1.3-1.5 ms alone but 5.1-5.5 ms right after three 64x400 @ 400x120
-products, and those products take 2.4-2.8 ms instead of 0.2-0.3 ms. With this fix: 1.4-1.6 ms and
-0.26-0.34 ms. Limiting BLAS only around each Numba call does not help (5.2-5.4 ms): the workers of the
-previous product are already spinning. OPENBLAS_THREAD_TIMEOUT=4 works as well (1.4 ms, 0.23-0.28 ms),
-but only if set before NumPy is first imported, which a library imported after NumPy cannot do.
+products, and those products take 2.4-2.8 ms instead of 0.2-0.3 ms. Limiting BLAS only around each Numba
+call does not help (5.2-5.4 ms): the workers of the previous product are already spinning.
+OPENBLAS_THREAD_TIMEOUT=4 works as well, but only if set before NumPy is first imported, which a library
+imported after NumPy cannot do.
+
+So, a process-wide effect, and the only one: the first parallel Numba kernel that runs with more than one
+thread limits OpenBLAS to one thread (threadpoolctl) for the whole process, the user's own NumPy code
+included. It does not happen with one kernel thread (set_num_threads(1), MINITORCH_NUM_THREADS=1), with the
+NumPy kernels, or for a model without conv or pooling (an MLP); release_blas() or set_backend("numpy")
+gives BLAS back the threads it had.
 """
+
+import contextlib
+import os
 
 try:
     import threadpoolctl
-except ImportError:  # threadpoolctl is optional: without it the threads are left as they are
+except ImportError:  # threadpoolctl is optional: without it BLAS keeps its threads
     threadpoolctl = None
 
+ENVIRONMENT_VARIABLE = "MINITORCH_NUM_THREADS"
+_requested = None  # set by set_num_threads()
 _blas_limit = None  # the active threadpoolctl limit, or None
 
 
-def give_cores_to_numba():
-    """Limit BLAS to one thread (the first call does it; later calls cost one comparison)."""
+def available_cores():
+    """The cores this process may run on (its CPU affinity), or the machine's count where that is unknown."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _from_environment():
+    text = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{ENVIRONMENT_VARIABLE}: expected a positive whole number of threads, got {text!r}")
+    return int(text)
+
+
+def _numba_pool_size():
+    import numba
+    return numba.config.NUMBA_NUM_THREADS
+
+
+def set_num_threads(n):
+    """Run the Numba kernels on n threads from now on (the name and meaning of torch.set_num_threads).
+
+    Affects every later kernel call in this process, from any thread. n above Numba's pool size
+    (NUMBA_NUM_THREADS, by default the machine's core count) is capped to it. NumPy's BLAS is not touched
+    here; see the module docstring for what the first parallel kernel does to it.
+    """
+    global _requested
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"set_num_threads: expected a positive whole number of threads, got {n!r}")
+    _requested = n
+
+
+def get_num_threads():
+    """The threads the Numba kernels use: set_num_threads, else MINITORCH_NUM_THREADS, else the usable cores."""
+    wanted = _requested or _from_environment() or available_cores()
+    return max(1, min(wanted, _numba_pool_size()))
+
+
+@contextlib.contextmanager
+def numba_region():
+    """Around a parallel Numba kernel: apply the thread count, and keep BLAS's spinning threads off its cores."""
+    import numba
+    n_threads = get_num_threads()
+    numba.set_num_threads(n_threads)
+    if n_threads > 1:
+        limit_blas()
+    yield n_threads
+
+
+def limit_blas():
+    """Limit OpenBLAS to one thread for the whole process (the first call does it; later calls cost a comparison)."""
     global _blas_limit
     if _blas_limit is None and threadpoolctl is not None:
         _blas_limit = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
 
 
-def give_cores_back():
-    """Undo give_cores_to_numba(): BLAS gets back the number of threads it had before."""
+def release_blas():
+    """Undo limit_blas(): BLAS gets back the number of threads it had before."""
     global _blas_limit
     if _blas_limit is not None:
         _blas_limit.restore_original_limits()
