@@ -312,3 +312,10 @@ def test_one_kernel_thread_leaves_blas_alone(restore_backend, restore_threads, r
     conv2d(mm.tensor(rng.standard_normal((4, 1, 6, 6))), mm.tensor(np.ones((2, 1, 3, 3))))
     assert not threads.blas_is_limited()
     assert numba.get_num_threads() == 1
+
+
+def test_command_line_threads_flag_sets_the_kernel_threads(restore_threads):
+    from minitorch_mnist import cli
+    args = cli.build_parser("prog", "", [cli.threads_option()]).parse_args(["train", "--threads", "1"])
+    cli.engine_framework(args)
+    assert kernels.get_num_threads() == 1
