@@ -281,8 +281,13 @@ def test_pool_kernels_accept_an_empty_batch_like_torch(backend, restore_backend)
 @pytest.fixture
 def restore_threads():
     previous = threads._requested
+    before = threads.threadpoolctl.threadpool_info() if threads.threadpoolctl else []
     yield
     threads._requested = previous
+    threads.release_blas()
+    for lib in before:  # set_num_threads changes BLAS for the process: put it back
+        if lib["user_api"] == "blas":
+            threads.threadpoolctl.threadpool_limits(limits=lib["num_threads"], user_api="blas")
 
 
 def test_thread_count_comes_from_the_api_then_the_environment_then_the_usable_cores(monkeypatch, restore_threads):
@@ -290,17 +295,24 @@ def test_thread_count_comes_from_the_api_then_the_environment_then_the_usable_co
     pool = numba.config.NUMBA_NUM_THREADS
     threads._requested = None
     monkeypatch.delenv("MINITORCH_NUM_THREADS", raising=False)
+    threads.apply_environment()
     assert kernels.get_num_threads() == min(threads.available_cores(), pool)
     monkeypatch.setenv("MINITORCH_NUM_THREADS", "1")
+    threads.apply_environment()
     assert kernels.get_num_threads() == 1
     kernels.set_num_threads(pool + 5)  # more than Numba's pool: capped
     assert kernels.get_num_threads() == pool
     monkeypatch.setenv("MINITORCH_NUM_THREADS", "two")
-    threads._requested = None
     with pytest.raises(ValueError, match=r"MINITORCH_NUM_THREADS: expected a positive whole number of threads, got 'two'"):
-        kernels.get_num_threads()
+        threads.apply_environment()
     with pytest.raises(ValueError, match=r"set_num_threads: expected a positive whole number of threads, got 0"):
         kernels.set_num_threads(0)
+
+
+@pytest.mark.skipif(threads.threadpoolctl is None, reason="threadpoolctl is not installed")
+def test_set_num_threads_sets_blas_threads_too(restore_threads):
+    kernels.set_num_threads(1)
+    assert all(lib["num_threads"] == 1 for lib in threads.threadpoolctl.threadpool_info() if lib["user_api"] == "blas")
 
 
 @pytest.mark.skipif(threads.threadpoolctl is None, reason="threadpoolctl is not installed")

@@ -10,8 +10,9 @@ Choose one with the environment variable MINITORCH_KERNELS=numpy|numba (read at 
 ops/conv.py and ops/pool.py call the functions at the bottom of this file, which forward to the chosen
 backend, so the ops are the same for both.
 
-Threads, as in PyTorch: kernels.set_num_threads(n), kernels.get_num_threads(); the default is the
-environment variable MINITORCH_NUM_THREADS, else the cores this process may run on (threads.py).
+Threads, as in PyTorch: kernels.set_num_threads(n) (Numba's and, process-wide, NumPy's BLAS threads),
+kernels.get_num_threads(); the environment variable MINITORCH_NUM_THREADS=n does the same at import;
+otherwise the kernels use the cores this process may run on (threads.py).
 A process-wide effect: the first parallel Numba kernel run with more than one thread limits NumPy's BLAS
 (OpenBLAS) to one thread for the whole process, so that its idle threads do not spin on the cores Numba's
 loops need; threads.release_blas() or selecting "numpy" gives BLAS its threads back (threads.py measures why).
@@ -66,6 +67,7 @@ def use_backend(name):
         set_backend(previous)
 
 
+threads.apply_environment()  # MINITORCH_NUM_THREADS, if set
 _environment_choice = os.environ.get("MINITORCH_KERNELS", "numba").strip().lower()
 _check_name(_environment_choice, "MINITORCH_KERNELS")
 set_backend(_environment_choice)

@@ -1,7 +1,7 @@
 """How many threads the Numba kernels use, and how their workers share the cores with NumPy's BLAS.
 
-Thread count. get_num_threads() is, in this order: the last set_num_threads(n); the environment variable
-MINITORCH_NUM_THREADS; the number of cores this process may run on (os.sched_getaffinity, so `taskset` and
+Thread count. get_num_threads() is, in this order: the last set_num_threads(n) (which also sets NumPy's
+BLAS threads); the environment variable MINITORCH_NUM_THREADS (the same, at import); the number of cores this process may run on (os.sched_getaffinity, so `taskset` and
 container CPU sets count, not the machine's total). It is capped at Numba's pool size (NUMBA_NUM_THREADS,
 fixed when Numba starts its workers). Every parallel kernel runs inside numba_region(), which applies it.
 
@@ -16,7 +16,7 @@ call does not help (5.2-5.4 ms): the workers of the previous product are already
 OPENBLAS_THREAD_TIMEOUT=4 works as well, but only if set before NumPy is first imported, which a library
 imported after NumPy cannot do.
 
-So, a process-wide effect, and the only one: the first parallel Numba kernel that runs with more than one
+So, besides what set_num_threads asks for, one process-wide effect: the first parallel Numba kernel that runs with more than one
 thread limits OpenBLAS to one thread (threadpoolctl) for the whole process, the user's own NumPy code
 included. It does not happen with one kernel thread (set_num_threads(1), MINITORCH_NUM_THREADS=1), with the
 NumPy kernels, or for a model without conv or pooling (an MLP); release_blas() or set_backend("numpy")
@@ -52,27 +52,41 @@ def _from_environment():
     return int(text)
 
 
+def apply_environment():
+    """set_num_threads($MINITORCH_NUM_THREADS) when it is set (kernels/__init__.py calls this at import)."""
+    n = _from_environment()
+    if n is not None:
+        set_num_threads(n)
+
+
 def _numba_pool_size():
     import numba
     return numba.config.NUMBA_NUM_THREADS
 
 
 def set_num_threads(n):
-    """Run the Numba kernels on n threads from now on (the name and meaning of torch.set_num_threads).
+    """Use n threads for the engine's compute from now on (the name and meaning of torch.set_num_threads).
 
-    Affects every later kernel call in this process, from any thread. n above Numba's pool size
-    (NUMBA_NUM_THREADS, by default the machine's core count) is capped to it. NumPy's BLAS is not touched
-    here; see the module docstring for what the first parallel kernel does to it.
+    Process-wide, as torch.set_num_threads is: the Numba kernels run on n threads (capped at Numba's pool
+    size, NUMBA_NUM_THREADS), and NumPy's BLAS, which computes the engine's linear layers and also any
+    other matrix product in this process, is set to n threads (through threadpoolctl, when installed).
+    MINITORCH_NUM_THREADS=n in the environment does the same when the engine is imported. Without either,
+    BLAS keeps its own default, except for the limit described in the module docstring.
+    On a machine whose cores are busy with other work, n=1 is often much faster: a multi-threaded BLAS
+    or Numba loop waits for its slowest thread, and a thread that shares its core runs at half speed.
     """
     global _requested
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"set_num_threads: expected a positive whole number of threads, got {n!r}")
     _requested = n
+    release_blas()
+    if threadpoolctl is not None:
+        threadpoolctl.threadpool_limits(limits=n, user_api="blas")
 
 
 def get_num_threads():
     """The threads the Numba kernels use: set_num_threads, else MINITORCH_NUM_THREADS, else the usable cores."""
-    wanted = _requested or _from_environment() or available_cores()
+    wanted = _requested or available_cores()
     return max(1, min(wanted, _numba_pool_size()))
 
 
