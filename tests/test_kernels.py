@@ -296,7 +296,7 @@ def test_thread_count_comes_from_the_api_then_the_environment_then_the_usable_co
     threads._requested = None
     monkeypatch.delenv("MINITORCH_NUM_THREADS", raising=False)
     threads.apply_environment()
-    assert kernels.get_num_threads() == min(threads.available_cores(), pool)
+    assert 1 <= kernels.get_num_threads() <= min(threads.available_cores(), pool)  # minus the busy cores
     monkeypatch.setenv("MINITORCH_NUM_THREADS", "1")
     threads.apply_environment()
     assert kernels.get_num_threads() == 1
@@ -331,3 +331,16 @@ def test_command_line_threads_flag_sets_the_kernel_threads(restore_threads):
     args = cli.build_parser("prog", "", [cli.threads_option()]).parse_args(["train", "--threads", "1"])
     cli.engine_framework(args)
     assert kernels.get_num_threads() == 1
+
+
+def test_default_thread_count_leaves_out_the_cores_other_processes_keep_busy(monkeypatch):
+    watch = threads._IdleCores()
+    samples = iter([(0.0, 100.0, 5.0), (1.0, 101.9, 5.9), (2.0, 102.0, 6.0), (3.0, 104.0, 8.0)])
+    monkeypatch.setattr(watch, "_now", lambda: next(samples))
+    clock = iter([0.0, 1.0, 2.0, 3.0])
+    monkeypatch.setattr(threads.time, "monotonic", lambda: next(clock))
+    assert watch.threads(2) == 2  # first look: nothing known yet
+    assert watch.threads(2) == 1  # the machine was busy 1.9 s in 1 s, we used 0.9 s: others kept a core
+    assert watch.threads(2) == 2  # 0.1 s busy, all of it ours
+    assert watch.threads(2) == 2  # 2 s busy in 1 s, all ours: our own threads never count against us
+    assert watch.threads(1) == 1

@@ -261,9 +261,14 @@ def _backward(grad, x, weight_columns, per_tile, compute_input_grad, kernel_h, k
 
 
 def _images_per_tile(n_images, n_rows, n_cols, itemsize):
-    """Images per tile: at most about TILE_COLUMNS columns within TILE_BYTES, and as many tiles for every thread."""
+    """Images per tile: at most about TILE_COLUMNS columns within TILE_BYTES, and as many tiles for every thread.
+
+    The threads counted are Numba's whole pool, not those in use now (threads.py adapts that to the load):
+    the tiles, and so the order in which the weight gradient is summed, must not depend on the load, or the
+    same inputs would give gradients that differ in the last bits from one call to the next.
+    """
     most = max(1, min(TILE_COLUMNS // n_cols, TILE_BYTES // (n_rows * n_cols * itemsize)))
-    n_threads = numba.get_num_threads()
+    n_threads = numba.config.NUMBA_NUM_THREADS
     n_tiles = -(-n_images // most)  # ceil
     n_tiles = -(-n_tiles // n_threads) * n_threads  # a multiple of the threads, so none waits for the last tile
     return max(1, -(-n_images // n_tiles))

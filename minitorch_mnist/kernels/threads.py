@@ -1,9 +1,12 @@
 """How many threads the Numba kernels use, and how their workers share the cores with NumPy's BLAS.
 
 Thread count. get_num_threads() is, in this order: the last set_num_threads(n) (which also sets NumPy's
-BLAS threads); the environment variable MINITORCH_NUM_THREADS (the same, at import); the number of cores this process may run on (os.sched_getaffinity, so `taskset` and
-container CPU sets count, not the machine's total). It is capped at Numba's pool size (NUMBA_NUM_THREADS,
-fixed when Numba starts its workers). Every parallel kernel runs inside numba_region(), which applies it.
+BLAS threads); the environment variable MINITORCH_NUM_THREADS (the same, at import); otherwise the cores
+this process may run on (os.sched_getaffinity, so `taskset` and container CPU sets count, not the machine's
+total) minus the cores other processes kept busy in the last half second or so (/proc/stat): a parallel
+loop waits for its slowest thread, and a thread that shares its core with other work runs at half speed or
+worse. It is capped at Numba's pool size (NUMBA_NUM_THREADS, fixed when Numba starts its workers). Every
+parallel kernel runs inside numba_region(), which applies it.
 
 Spinning. After a NumPy matrix product, OpenBLAS's idle worker threads keep spinning (busy-waiting for the
 next product) for a long while; a Numba parallel loop started in that window shares the cores with them
@@ -12,19 +15,22 @@ training step the two alternate all the time (linear layers in BLAS, conv and po
 Measured on 2 cores (python benchmarks/bench_kernels.py --threadpool --batch-sizes 64): LeNet's conv2,
 forward and both gradients, takes 1.3-1.5 ms alone but 5.1-5.5 ms right after three 64x400 @ 400x120
 products, and those products take 2.4-2.8 ms instead of 0.2-0.3 ms. Limiting BLAS only around each Numba
-call does not help (5.2-5.4 ms): the workers of the previous product are already spinning.
+call does not help (5.2 ms): the workers of the previous product are already spinning.
 OPENBLAS_THREAD_TIMEOUT=4 works as well, but only if set before NumPy is first imported, which a library
-imported after NumPy cannot do.
+imported after NumPy cannot do. Numba's threading layer stays its default (OpenMP here, whose workers spin
+briefly): the workqueue layer, which never spins, made that conv 2.5x slower, and OMP_WAIT_POLICY=PASSIVE
+1.3x slower (the same run, with other processes using 0.6 cores).
 
-So, besides what set_num_threads asks for, one process-wide effect: the first parallel Numba kernel that runs with more than one
-thread limits OpenBLAS to one thread (threadpoolctl) for the whole process, the user's own NumPy code
-included. It does not happen with one kernel thread (set_num_threads(1), MINITORCH_NUM_THREADS=1), with the
-NumPy kernels, or for a model without conv or pooling (an MLP); release_blas() or set_backend("numpy")
-gives BLAS back the threads it had.
+So, besides what set_num_threads asks for, one process-wide effect: the first parallel Numba kernel that
+runs with more than one thread limits OpenBLAS to one thread (threadpoolctl) for the whole process, the
+user's own NumPy code included. It does not happen while the kernels run on one thread, with the NumPy
+kernels, or for a model without conv or pooling (an MLP); release_blas() or set_backend("numpy") gives
+BLAS back the threads it had.
 """
 
 import contextlib
 import os
+import time
 
 try:
     import threadpoolctl
@@ -85,9 +91,51 @@ def set_num_threads(n):
 
 
 def get_num_threads():
-    """The threads the Numba kernels use: set_num_threads, else MINITORCH_NUM_THREADS, else the usable cores."""
-    wanted = _requested or available_cores()
+    """The threads the Numba kernels use now: set_num_threads / MINITORCH_NUM_THREADS if given, else the
+    usable cores minus those other processes kept busy lately (re-measured at most every CHECK_EVERY_S)."""
+    wanted = _requested or _idle_cores.threads(available_cores())
     return max(1, min(wanted, _numba_pool_size()))
+
+
+class _IdleCores:
+    """How many of our cores other processes leave free, from /proc/stat (the machine's busy time) minus our own
+    CPU time (os.times, all our threads), over the last CHECK_EVERY_S or more. Linux only; elsewhere: all cores."""
+
+    CHECK_EVERY_S = 0.5
+
+    def __init__(self):
+        self.sample = None  # (wall, machine busy s, own cpu s) at the start of the current window
+        self.other_cores = 0.0  # cores other processes used in the last window
+
+    @staticmethod
+    def _now():
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()[1:]  # cpu user nice system idle iowait irq softirq steal ...
+        ticks = [int(v) for v in fields[:8]]
+        busy = sum(ticks) - ticks[3] - ticks[4]  # everything but idle and iowait
+        own = os.times()
+        return time.monotonic(), busy / os.sysconf("SC_CLK_TCK"), own.user + own.system
+
+    def threads(self, cores):
+        if cores == 1 or self.sample is False:
+            return cores
+        now = time.monotonic()
+        if self.sample is None or now - self.sample[0] >= self.CHECK_EVERY_S:
+            try:
+                current = self._now()
+            except (OSError, ValueError, IndexError):
+                self.sample = False  # no /proc/stat: no measure of the others, use every core
+                return cores
+            if self.sample is not None:
+                wall = current[0] - self.sample[0]
+                other = (current[1] - self.sample[1]) - (current[2] - self.sample[2])
+                self.other_cores = max(0.0, other / wall)
+            self.sample = current
+        # a core counts as taken when others used more than half of it
+        return max(1, int(cores - self.other_cores + 0.5))
+
+
+_idle_cores = _IdleCores()
 
 
 @contextlib.contextmanager
