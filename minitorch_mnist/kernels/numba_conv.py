@@ -19,6 +19,9 @@ Two speed notes for the reader:
   as np.uint64 (it is never negative), which skips the check: im2col/col2im ran 3-4x faster for it.
 - The matrix products work on small blocks of rows (see _add_product), which made them 1.3-1.8x faster
   than one row at a time.
+- What is left is mostly im2col: in a forward of the CNN's conv2 on one thread, the products take 0.15 ms
+  (over 90 GFLOP/s) and building the columns 0.45 ms. im2col and col2im work on a zero-padded copy of the
+  image, so that their loops carry no bounds tests (0.51 -> 0.45 ms there, 0.24 -> 0.15 ms for LeNet's conv2).
 """
 
 import numba
@@ -34,63 +37,55 @@ TILE_BYTES = 256 * 1024  # and the most its block may take (well within a core's
 
 
 @njit(cache=True)
-def _valid_range(size_out, stride, offset, size_in):
-    """Output positions p in [first, last) whose input position p*stride + offset lies inside [0, size_in)."""
-    first = 0
-    while first < size_out and first * stride + offset < 0:
-        first += 1
-    last = size_out
-    while last > first and (last - 1) * stride + offset >= size_in:
-        last -= 1
-    return first, last
-
-
-@njit(cache=True)
 def _im2col_into(image, cols, first_column, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w):
-    """Copy the patches of one image (C, H, W) into columns first_column.. of cols (K, P); padding is 0."""
+    """Copy the patches of one image (C, H, W) into columns first_column.. of cols (K, P); padding is 0.
+
+    The image is first copied into a zero-padded one, so that the copy loops below need no bounds checks
+    or branches: with the small outputs of these models (4x4 to 14x14) the innermost loop is only out_w long,
+    and tests in it cost more than the copy (this made im2col about 2x faster than clipping each row).
+    """
     channels, height, width = image.shape
-    source = image.reshape(image.size)  # flat views: the index arithmetic is written out once
+    padded_h, padded_w = height + 2 * pad_h, width + 2 * pad_w
+    if pad_h == 0 and pad_w == 0:
+        padded = image
+    else:
+        padded = np.zeros((channels, padded_h, padded_w), dtype=image.dtype)
+        padded[:, pad_h:pad_h + height, pad_w:pad_w + width] = image
+    source = padded.reshape(padded.size)  # flat views: the index arithmetic is written out once
     target = cols.reshape(cols.size)
     for c in range(channels):
         for i in range(kernel_h):
-            first_p, last_p = _valid_range(out_h, stride_h, i - pad_h, height)
             for j in range(kernel_w):
-                first_q, last_q = _valid_range(out_w, stride_w, j - pad_w, width)
                 row_start = ((c * kernel_h + i) * kernel_w + j) * cols.shape[1] + first_column
                 for p in range(out_h):
                     start = row_start + p * out_w  # entry of output pixel (p, 0) in this row
-                    if p < first_p or p >= last_p:  # kernel row i is in the top or bottom padding
-                        for q in range(out_w):
-                            target[np.uint64(start + q)] = 0
-                        continue
-                    # flat input index of output pixel (p, 0)'s pixel; may be negative (left padding)
-                    source_start = (c * height + p * stride_h + i - pad_h) * width + j - pad_w
-                    for q in range(first_q):
-                        target[np.uint64(start + q)] = 0
-                    for q in range(first_q, last_q):
+                    source_start = (c * padded_h + p * stride_h + i) * padded_w + j  # its pixel, in the padded image
+                    for q in range(out_w):
                         target[np.uint64(start + q)] = source[np.uint64(source_start + q * stride_w)]
-                    for q in range(last_q, out_w):
-                        target[np.uint64(start + q)] = 0
 
 
 @njit(cache=True)
 def _col2im_from(cols, first_column, image, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w):
-    """The adjoint of _im2col_into: image (C, H, W) = the sum of the column entries copied from each pixel."""
+    """The adjoint of _im2col_into: image (C, H, W) = the sum of the column entries copied from each pixel.
+
+    Like _im2col_into it works on a zero-padded image, without branches, and then keeps its inside: the
+    entries that were copies of the padding have nowhere to go.
+    """
     channels, height, width = image.shape
-    target = image.reshape(image.size)
+    padded_h, padded_w = height + 2 * pad_h, width + 2 * pad_w
+    padded = np.zeros((channels, padded_h, padded_w), dtype=image.dtype)
+    target = padded.reshape(padded.size)
     source = cols.reshape(cols.size)
-    target[:] = 0
     for c in range(channels):
         for i in range(kernel_h):
-            first_p, last_p = _valid_range(out_h, stride_h, i - pad_h, height)
             for j in range(kernel_w):
-                first_q, last_q = _valid_range(out_w, stride_w, j - pad_w, width)
                 row_start = ((c * kernel_h + i) * kernel_w + j) * cols.shape[1] + first_column
-                for p in range(first_p, last_p):  # entries in the padding have nowhere to go
+                for p in range(out_h):
                     start = row_start + p * out_w
-                    target_start = (c * height + p * stride_h + i - pad_h) * width + j - pad_w
-                    for q in range(first_q, last_q):
+                    target_start = (c * padded_h + p * stride_h + i) * padded_w + j
+                    for q in range(out_w):
                         target[np.uint64(target_start + q * stride_w)] += source[np.uint64(start + q)]
+    image[:] = padded[:, pad_h:pad_h + height, pad_w:pad_w + width]
 
 
 @njit(cache=True, fastmath=FASTMATH)
