@@ -99,7 +99,9 @@ def get_num_threads():
 
 class _IdleCores:
     """How many of our cores other processes leave free, from /proc/stat (the machine's busy time) minus our own
-    CPU time (os.times, all our threads), over the last CHECK_EVERY_S or more. Linux only; elsewhere: all cores."""
+    CPU time (os.times, all our threads), over the last CHECK_EVERY_S or more. Linux only; elsewhere: all cores.
+    /proc/stat counts the whole machine: where this process may use only some cores, load on the others counts
+    too, which errs towards fewer threads."""
 
     CHECK_EVERY_S = 0.5
 
