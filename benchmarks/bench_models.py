@@ -97,18 +97,7 @@ def setup_numpy_mlp(args):
     net = NumpyMLP(seed=args.seed, lr=LR, momentum=MOMENTUM)
     x_train, y_train = data["x_train"], data["y_train"]
     x_test, y_test = data["x_test"][:args.test_samples], data["y_test"][:args.test_samples]
-    order_rng = np.random.default_rng(args.seed)  # same generator and seed as the engine's DataLoader
-
-    def epoch():
-        order = order_rng.permutation(len(x_train))
-        for k in range(0, len(order), args.batch_size):
-            index = order[k:k + args.batch_size]
-            yield x_train[index], y_train[index]
-
-    def test_batches():
-        for k in range(0, len(x_test), args.test_batch_size):
-            yield x_test[k:k + args.test_batch_size], y_test[k:k + args.test_batch_size]
-
+    epoch, test_batches = batch_streams(args, np, x_train, y_train, x_test, y_test)
     return Framework(model=None, optimizer=None, cross_entropy=None, no_grad=contextlib.nullcontext,
                      sync=lambda: None, epoch=epoch, test_batches=test_batches,
                      info=dict(numpy=np.__version__, threadpools=thread_pools()),
@@ -134,17 +123,8 @@ def setup_torch(args):
     y_test = torch.from_numpy(data["y_test"][:args.test_samples]).to(device)
     torch.manual_seed(args.seed)
     model = MODELS[args.model]().to(device)
-    order_rng = np.random.default_rng(args.seed)  # same generator and seed as the engine's DataLoader
-
-    def epoch():
-        order = torch.from_numpy(order_rng.permutation(len(x_train))).to(device)
-        for k in range(0, len(order), args.batch_size):
-            index = order[k:k + args.batch_size]
-            yield x_train[index], y_train[index]
-
-    def test_batches():
-        for k in range(0, len(x_test), args.test_batch_size):
-            yield x_test[k:k + args.test_batch_size], y_test[k:k + args.test_batch_size]
+    epoch, test_batches = batch_streams(args, np, x_train, y_train, x_test, y_test,
+                                        as_index=lambda order: torch.from_numpy(order).to(device))
 
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     info = dict(torch=torch.__version__, numpy=np.__version__, torch_threads=torch.get_num_threads(),
@@ -154,6 +134,24 @@ def setup_torch(args):
     return Framework(model=model, optimizer=torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM),
                      cross_entropy=F.cross_entropy, no_grad=torch.no_grad, sync=sync, epoch=epoch,
                      test_batches=test_batches, info=info)
+
+
+def batch_streams(args, np, x_train, y_train, x_test, y_test, as_index=lambda order: order):
+    """epoch() and test_batches() for frameworks without the engine's DataLoader (numpy-mlp, torch): the same
+    seeded shuffles as the engine's DataLoader; as_index turns the NumPy permutation into the framework's index."""
+    order_rng = np.random.default_rng(args.seed)  # same generator and seed as the engine's DataLoader
+
+    def epoch():
+        order = as_index(order_rng.permutation(len(x_train)))
+        for k in range(0, len(order), args.batch_size):
+            index = order[k:k + args.batch_size]
+            yield x_train[index], y_train[index]
+
+    def test_batches():
+        for k in range(0, len(x_test), args.test_batch_size):
+            yield x_test[k:k + args.test_batch_size], y_test[k:k + args.test_batch_size]
+
+    return epoch, test_batches
 
 
 class Framework:
