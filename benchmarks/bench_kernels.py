@@ -245,6 +245,8 @@ THREADPOOL_SETTINGS = {
     "openblas-timeout": ({"OPENBLAS_THREAD_TIMEOUT": "4"}, "OPENBLAS_THREAD_TIMEOUT=4 set before NumPy loads"),
     "omp-passive": ({"OMP_WAIT_POLICY": "PASSIVE"}, "OMP_WAIT_POLICY=PASSIVE (Numba's OpenMP workers sleep at once)"),
     "workqueue": ({"NUMBA_THREADING_LAYER": "workqueue"}, "Numba's workqueue threading layer"),
+    "engine+workqueue": ({"NUMBA_THREADING_LAYER": "workqueue"}, "the engine's fix, Numba's workqueue layer"),
+    "engine+omp-passive": ({"OMP_WAIT_POLICY": "PASSIVE"}, "the engine's fix, OMP_WAIT_POLICY=PASSIVE"),
 }
 
 
@@ -256,8 +258,8 @@ def threadpool_worker(args):
     from minitorch_mnist.kernels import threads
 
     setting = args.worker.split(":", 1)[1]
-    if setting != "engine":
-        threads.give_cores_to_numba = lambda: None  # every other setting leaves BLAS its threads
+    if not setting.startswith("engine"):
+        threads.limit_blas = lambda: None  # every other setting leaves BLAS its threads
     controller = None
     if setting == "blas1-around":
         import threadpoolctl

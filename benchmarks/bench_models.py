@@ -25,6 +25,7 @@ Reported: the median over --repeats. Tables go to stdout; JSON, CSV, Markdown an
 """
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -43,7 +44,8 @@ if str(ROOT) not in sys.path:
 import bench_report  # noqa: E402  (beside this file; tables, files, chart; matplotlib only when drawing)
 
 MODEL_NAMES = ("logistic", "mlp", "cnn", "lenet")
-FRAMEWORKS = ("engine-numpy", "engine-numba", "torch-cpu", "torch-cuda")
+FRAMEWORKS = ("engine-numpy", "engine-numba", "numpy-mlp", "torch-cpu", "torch-cuda")
+HAND_WRITTEN = {"numpy-mlp": "mlp"}  # framework -> the one model it has (numpy_mlp.py, outside the engine)
 LR, MOMENTUM = 0.01, 0.9
 TRAIN_SAMPLES = 60_000
 CACHE_FILES = ("x_train", "y_train", "x_test", "y_test")
@@ -85,6 +87,23 @@ def setup_engine(args):
                      epoch=lambda: iter(loader), test_batches=lambda: iter(test_loader), info=info)
 
 
+def setup_numpy_mlp(args):
+    """The MLP written by hand in plain NumPy (numpy_mlp.py): the floor for the engine's own overhead."""
+    import numpy as np
+
+    from numpy_mlp import NumpyMLP
+
+    data = load_cache(args.data_cache, np)
+    net = NumpyMLP(seed=args.seed, lr=LR, momentum=MOMENTUM)
+    x_train, y_train = data["x_train"], data["y_train"]
+    x_test, y_test = data["x_test"][:args.test_samples], data["y_test"][:args.test_samples]
+    epoch, test_batches = batch_streams(args, np, x_train, y_train, x_test, y_test)
+    return Framework(model=None, optimizer=None, cross_entropy=None, no_grad=contextlib.nullcontext,
+                     sync=lambda: None, epoch=epoch, test_batches=test_batches,
+                     info=dict(numpy=np.__version__, threadpools=thread_pools()),
+                     train_step=net.train_step, predict=net.predict)
+
+
 def setup_torch(args):
     """PyTorch on the CPU (with --threads threads) or on CUDA (data preloaded there, TF32 off); no engine import."""
     import numpy as np
@@ -104,17 +123,8 @@ def setup_torch(args):
     y_test = torch.from_numpy(data["y_test"][:args.test_samples]).to(device)
     torch.manual_seed(args.seed)
     model = MODELS[args.model]().to(device)
-    order_rng = np.random.default_rng(args.seed)  # same generator and seed as the engine's DataLoader
-
-    def epoch():
-        order = torch.from_numpy(order_rng.permutation(len(x_train))).to(device)
-        for k in range(0, len(order), args.batch_size):
-            index = order[k:k + args.batch_size]
-            yield x_train[index], y_train[index]
-
-    def test_batches():
-        for k in range(0, len(x_test), args.test_batch_size):
-            yield x_test[k:k + args.test_batch_size], y_test[k:k + args.test_batch_size]
+    epoch, test_batches = batch_streams(args, np, x_train, y_train, x_test, y_test,
+                                        as_index=lambda order: torch.from_numpy(order).to(device))
 
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     info = dict(torch=torch.__version__, numpy=np.__version__, torch_threads=torch.get_num_threads(),
@@ -126,12 +136,49 @@ def setup_torch(args):
                      test_batches=test_batches, info=info)
 
 
-class Framework:
-    """What the timing loops need from a framework; both frameworks fill it with their own objects."""
+def batch_streams(args, np, x_train, y_train, x_test, y_test, as_index=lambda order: order):
+    """epoch() and test_batches() for frameworks without the engine's DataLoader (numpy-mlp, torch): the same
+    seeded shuffles as the engine's DataLoader; as_index turns the NumPy permutation into the framework's index."""
+    order_rng = np.random.default_rng(args.seed)  # same generator and seed as the engine's DataLoader
 
-    def __init__(self, model, optimizer, cross_entropy, no_grad, sync, epoch, test_batches, info):
+    def epoch():
+        order = as_index(order_rng.permutation(len(x_train)))
+        for k in range(0, len(order), args.batch_size):
+            index = order[k:k + args.batch_size]
+            yield x_train[index], y_train[index]
+
+    def test_batches():
+        for k in range(0, len(x_test), args.test_batch_size):
+            yield x_test[k:k + args.test_batch_size], y_test[k:k + args.test_batch_size]
+
+    return epoch, test_batches
+
+
+class Framework:
+    """What the timing loops need from a framework; each framework fills it with its own objects.
+
+    train_step(x, y) -> loss and predict(x) -> labels default to the autograd loop over model and optimizer;
+    the hand-written NumPy MLP brings its own.
+    """
+
+    def __init__(self, model, optimizer, cross_entropy, no_grad, sync, epoch, test_batches, info, train_step=None,
+                 predict=None):
         self.model, self.optimizer, self.cross_entropy, self.no_grad = model, optimizer, cross_entropy, no_grad
         self.sync, self.epoch, self.test_batches, self.info = sync, epoch, test_batches, info
+        self.train_step = train_step or self.autograd_step
+        self.predict = predict or (lambda x: self.model(x).argmax(1))
+
+    def autograd_step(self, x, y):
+        """train_one_epoch's step: zero_grad, forward, cross-entropy, backward, SGD step, loss.item()."""
+        self.optimizer.zero_grad()
+        loss = self.cross_entropy(self.model(x), y)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()  # as in train.py; on CUDA this also waits for the step
+
+    def mode(self, training):
+        if self.model is not None:
+            self.model.train(training)
 
     def batches_forever(self):
         """Training batches, epoch after epoch (a fresh shuffle each), as a long run would see them."""
@@ -141,25 +188,21 @@ class Framework:
 
 def train_steps(fw, batches):
     """train_one_epoch's loop without the progress bar; returns (samples seen, last loss)."""
-    fw.model.train()
+    fw.mode(training=True)
     samples, loss_value = 0, float("nan")
     for x, y in batches:
-        fw.optimizer.zero_grad()
-        loss = fw.cross_entropy(fw.model(x), y)
-        loss.backward()
-        fw.optimizer.step()
-        loss_value = loss.item()  # as in train.py; on CUDA this also waits for the step
+        loss_value = fw.train_step(x, y)
         samples += len(y)
     return samples, loss_value
 
 
 def infer(fw):
     """One pass over the test batches under no_grad; returns (samples, correct predictions)."""
-    fw.model.eval()
+    fw.mode(training=False)
     samples, correct = 0, 0
     with fw.no_grad():
         for x, y in fw.test_batches():
-            correct += int((fw.model(x).argmax(1) == y).sum().item())
+            correct += int((fw.predict(x) == y).sum().item())
             samples += len(y)
     return samples, correct
 
@@ -175,7 +218,9 @@ def timed(fw, work):
 def measure(args):
     """Set up the worker's framework, warm up, time training and inference; returns the result dict."""
     start = time.perf_counter()
-    fw = setup_engine(args) if args.worker.startswith("engine") else setup_torch(args)
+    setup = setup_engine if args.worker.startswith("engine") else setup_numpy_mlp if args.worker == "numpy-mlp" \
+        else setup_torch
+    fw = setup(args)
     setup_s = time.perf_counter() - start
     setup_rss = peak_rss_mib()
 
@@ -200,6 +245,8 @@ def measure(args):
     result = dict(
         framework=args.worker, model=args.model, batch_size=args.batch_size, status="ok",
         epoch_s=train_s * TRAIN_SAMPLES / train_samples, extrapolated=not args.full_epochs,
+        epoch_s_min=min(train_times) * TRAIN_SAMPLES / train_samples,
+        epoch_s_max=max(train_times) * TRAIN_SAMPLES / train_samples,
         timed_samples=train_samples, train_samples_per_s=train_samples / train_s,
         infer_samples_per_s=test_samples / infer_s, test_samples=test_samples,
         test_accuracy=100.0 * correct / test_samples, last_loss=loss,
@@ -214,10 +261,10 @@ def measure(args):
 
 def infer_one_batch(fw):
     """Warm-up for the inference path (a batch of the test size: other shapes, and no_grad)."""
-    fw.model.eval()
+    fw.mode(training=False)
     with fw.no_grad():
         x, _ = next(iter(fw.test_batches()))
-        fw.model(x).argmax(1).sum().item()
+        fw.predict(x).sum().item()
 
 
 def peak_rss_mib():
@@ -288,6 +335,7 @@ def worker_env(args, framework):
     env.pop("MINITORCH_KERNELS", None)
     if framework.startswith("engine"):
         env["MINITORCH_KERNELS"] = framework.split("-", 1)[1]
+    if not framework.startswith("torch"):
         if args.threads != os.cpu_count():  # only when asked: otherwise every library keeps its own default
             for name in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
                 env[name] = str(args.threads)
@@ -343,13 +391,14 @@ def run_all(args):
                   warmup_batches=args.warmup_batches, train_batches=None if args.full_epochs else args.train_batches,
                   full_epochs=args.full_epochs, test_batch_size=args.test_batch_size,
                   test_samples=args.test_samples, threads=args.threads, seed=args.seed, lr=LR, momentum=MOMENTUM,
-                  wait_for_quiet=args.wait_for_quiet, retry_noisy=args.retry_noisy)
+                  wait_for_quiet=args.wait_for_quiet, retry_noisy=args.retry_noisy, busy_cores=args.busy_cores)
     report = dict(machine=bench_report.machine_info(probe), config=config, results=[],
                   started=time.strftime("%Y-%m-%d %H:%M:%S"))
 
-    cells = list(itertools.product(args.models, args.batch_sizes, frameworks))
+    cells = [(m, b, f) for m, b, f in itertools.product(args.models, args.batch_sizes, frameworks)
+             if HAND_WRITTEN.get(f, m) == m]  # the hand-written NumPy net exists only for its own model
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache:
+    with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache, bench_report.BusyCores(args.busy_cores):
         report["data"] = prepare_data_cache(cache, args.data_dir)
         for i, (model, batch_size, framework) in enumerate(cells, start=1):
             tries = []
@@ -389,7 +438,8 @@ def build_parser():
     parser.add_argument("--models", nargs="+", choices=MODEL_NAMES, default=list(MODEL_NAMES))
     parser.add_argument("--batch-sizes", nargs="+", type=positive_int, default=[64, 128])
     parser.add_argument("--frameworks", nargs="+", choices=FRAMEWORKS, default=None,
-                        help="default: engine-numpy, engine-numba, torch-cpu, and torch-cuda when CUDA is available")
+                        help="default: engine-numpy, engine-numba, numpy-mlp (the MLP only), torch-cpu, and "
+                             "torch-cuda when CUDA is available")
     parser.add_argument("--repeats", type=positive_int, default=3, help="timed repetitions; the median is reported")
     parser.add_argument("--warmup-batches", type=non_negative_int, default=5,
                         help="untimed training batches first (they compile the Numba kernels)")
@@ -412,6 +462,9 @@ def build_parser():
     parser.add_argument("--retry-noisy", type=non_negative_int, default=0, metavar="N",
                         help="rerun a worker up to N times while other processes used more than 0.25 cores during "
                              "it; the fastest run is kept")
+    parser.add_argument("--busy-cores", type=non_negative_int, default=0, metavar="N",
+                        help="keep N cores busy with a plain Python loop (one subprocess each) during the whole run, "
+                             "as a loaded machine; their CPU time is not counted as other processes' load")
     parser.add_argument("--worker-timeout", type=positive_int, default=1800, help="seconds per worker")
     parser.add_argument("--worker", choices=FRAMEWORKS + ("probe",), help=argparse.SUPPRESS)
     parser.add_argument("--model", choices=MODEL_NAMES, help=argparse.SUPPRESS)

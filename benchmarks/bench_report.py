@@ -12,6 +12,8 @@ import json
 import os
 import platform
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,7 +21,8 @@ from pathlib import Path
 CSV_COLUMNS = ("model", "batch_size", "framework", "status", "epoch_s", "extrapolated", "timed_samples",
                "train_samples_per_s", "infer_samples_per_s", "test_accuracy", "peak_rss_mib", "setup_rss_mib",
                "gpu_peak_mib", "warmup_s", "setup_s", "wall_s", "other_cpu_load", "epoch_vs_torch_cpu",
-               "rss_vs_torch_cpu", "epoch_vs_torch_cuda", "error")
+               "rss_vs_torch_cpu", "epoch_vs_torch_cuda", "epoch_vs_numpy_mlp", "epoch_s_min", "epoch_s_max",
+               "error")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -42,6 +45,40 @@ class OtherLoad:
         self.wall_s = wall
         self.cores = max(0.0, busy - ours) / wall if busy == busy and wall > 0 else None
         return False
+
+
+class BusyCores:
+    """--busy-cores N: N subprocesses that each keep a core busy with a plain Python loop, while the block runs.
+
+    Their CPU time counts as the benchmark's own (_our_cpu_s), so OtherLoad still sees only the others.
+    """
+
+    def __init__(self, n):
+        self.n, self.processes = n, []
+
+    def __enter__(self):
+        self.processes = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(self.n)]
+        _BUSY_PIDS.extend(p.pid for p in self.processes)
+        return self
+
+    def __exit__(self, *exc):
+        for process in self.processes:
+            _BUSY_PIDS.remove(process.pid)
+            process.kill()
+            process.wait()
+        return False
+
+
+_BUSY_PIDS = []  # the BusyCores loops now running
+
+
+def _process_cpu_s(pid):
+    """CPU seconds (user + system) of a running process, from /proc/PID/stat; 0 if it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 NOISY_LOAD = 0.25  # cores busy with other processes during a worker: above this its timings are suspect
@@ -75,7 +112,8 @@ def _busy_cpu_s():
 def _our_cpu_s():
     """CPU seconds of this process and its finished workers."""
     own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+    busy_loops = sum(_process_cpu_s(pid) for pid in _BUSY_PIDS)  # running children: not in RUSAGE_CHILDREN yet
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime + busy_loops
 
 
 def machine_info(probe):
@@ -109,18 +147,27 @@ def machine_info(probe):
 # --------------------------------------------------------------------------------------------------------------
 
 def add_ratios(results):
-    """Engine rows get epoch time and peak RSS relative to torch-cpu, and epoch time relative to torch-cuda."""
+    """Engine and numpy-mlp rows get epoch time and peak RSS relative to torch-cpu, epoch time relative to
+    torch-cuda, and engine rows epoch time relative to numpy-mlp. A ratio involving a disturbed cell is the
+    string "noisy", never a number."""
     by_cell = {(r["model"], r["batch_size"], r["framework"]): r for r in results if r["status"] == "ok"}
+
+    def quotient(a, b, key):
+        return "noisy" if disturbed(a) or disturbed(b) else a[key] / b[key]
+
     for r in results:
-        if r["status"] != "ok" or not r["framework"].startswith("engine"):
+        if r["status"] != "ok" or r["framework"].startswith("torch"):
             continue
         cpu = by_cell.get((r["model"], r["batch_size"], "torch-cpu"))
         cuda = by_cell.get((r["model"], r["batch_size"], "torch-cuda"))
+        floor = by_cell.get((r["model"], r["batch_size"], "numpy-mlp"))
         if cpu:
-            r["epoch_vs_torch_cpu"] = r["epoch_s"] / cpu["epoch_s"]
-            r["rss_vs_torch_cpu"] = r["peak_rss_mib"] / cpu["peak_rss_mib"]
+            r["epoch_vs_torch_cpu"] = quotient(r, cpu, "epoch_s")
+            r["rss_vs_torch_cpu"] = r["peak_rss_mib"] / cpu["peak_rss_mib"]  # memory does not suffer from load
         if cuda:
-            r["epoch_vs_torch_cuda"] = r["epoch_s"] / cuda["epoch_s"]
+            r["epoch_vs_torch_cuda"] = quotient(r, cuda, "epoch_s")
+        if floor and r["framework"].startswith("engine"):
+            r["epoch_vs_numpy_mlp"] = quotient(r, floor, "epoch_s")
     return results
 
 
@@ -135,7 +182,17 @@ def count(value):
 
 
 def ratio(value):
-    return "" if value is None else f"{value:.1f}x" if value >= 10 else f"{value:.2f}x"
+    if value is None or isinstance(value, str):  # "noisy": a disturbed cell has no ratio
+        return value or ""
+    return f"{value:.1f}x" if value >= 10 else f"{value:.2f}x"
+
+
+def spread(result):
+    """Median seconds per epoch with the min-max over the repeats, and "!" when other processes disturbed it."""
+    text = seconds(result["epoch_s"])
+    if result.get("epoch_s_min") is not None and result["epoch_s_max"] > result["epoch_s_min"]:
+        text += f" ({seconds(result['epoch_s_min'])}-{seconds(result['epoch_s_max'])})"
+    return text + (" !" if disturbed(result) else "")
 
 
 def progress_line(result):
@@ -147,6 +204,7 @@ def progress_line(result):
 
 
 def disturbed(result):
+    """A non-empty note when other processes used more than NOISY_LOAD cores during the worker."""
     load = result.get("other_cpu_load")
     return f"; other processes used {load:.1f} cores meanwhile" if load is not None and load > NOISY_LOAD else ""
 
@@ -182,7 +240,8 @@ def detail_table(results, frameworks, with_cell=False):
     cuda = "torch-cuda" in frameworks
     headers = (["model", "batch"] if with_cell else []) + [
         "framework", "s/epoch", "train samples/s", "infer samples/s", "peak RSS MiB", "warm-up s",
-        "epoch / torch-cpu", "RSS / torch-cpu"] + (["epoch / torch-cuda"] if cuda else [])
+        "epoch / torch-cpu", "RSS / torch-cpu"] + (["epoch / torch-cuda"] if cuda else []) + (
+        ["epoch / numpy-mlp"] if "numpy-mlp" in frameworks else [])
     right = ([False, True] if with_cell else []) + [False] + [True] * (len(headers) - (3 if with_cell else 1))
     table = Table(headers, right)
     for r in results:
@@ -190,27 +249,28 @@ def detail_table(results, frameworks, with_cell=False):
         if r["status"] != "ok":
             table.add(*cell, r["framework"], "failed", *[""] * (len(headers) - len(cell) - 2))
             continue
-        row = [seconds(r["epoch_s"]), count(r["train_samples_per_s"]), count(r["infer_samples_per_s"]),
+        row = [spread(r), count(r["train_samples_per_s"]), count(r["infer_samples_per_s"]),
                f"{r['peak_rss_mib']:.0f}", seconds(r["warmup_s"]), ratio(r.get("epoch_vs_torch_cpu")),
-               ratio(r.get("rss_vs_torch_cpu"))] + ([ratio(r.get("epoch_vs_torch_cuda"))] if cuda else [])
+               ratio(r.get("rss_vs_torch_cpu"))] + ([ratio(r.get("epoch_vs_torch_cuda"))] if cuda else []) + (
+               [ratio(r.get("epoch_vs_numpy_mlp"))] if "numpy-mlp" in frameworks else [])
         table.add(*cell, r["framework"], *row)
     return table
 
 
 def summary_table(results, frameworks):
-    """Seconds per epoch: one row per (model, batch size), one column per framework, then the engine's ratios."""
+    """Seconds per epoch (median, min-max, "!" if disturbed): one row per (model, batch size), one column per
+    framework, then the ratios: engines and numpy-mlp to torch-cpu and torch-cuda, engines to numpy-mlp."""
     engines = [f for f in frameworks if f.startswith("engine")]
-    bases = [b for b in ("torch-cpu", "torch-cuda") if b in frameworks]
-    headers = ["model", "batch"] + [f"{f} s/epoch" for f in frameworks] + [
-        f"{e} / {b}" for b in bases for e in engines]
+    pairs = [(e, b) for b in ("torch-cpu", "torch-cuda") if b in frameworks
+             for e in engines + (["numpy-mlp"] if "numpy-mlp" in frameworks else [])]
+    pairs += [(e, "numpy-mlp") for e in engines if "numpy-mlp" in frameworks]
+    headers = ["model", "batch"] + [f"{f} s/epoch" for f in frameworks] + [f"{e} / {b}" for e, b in pairs]
     table = Table(headers, [False] + [True] * (len(headers) - 1))
     by_cell = {(r["model"], r["batch_size"], r["framework"]): r for r in results}
     for model, batch in dict.fromkeys((r["model"], r["batch_size"]) for r in results):
         cells = [by_cell.get((model, batch, f), {}) for f in frameworks]
-        row = [seconds(c["epoch_s"]) if c.get("status") == "ok" else "failed" if c else "" for c in cells]
-        for base in bases:
-            key = "epoch_vs_" + base.replace("-", "_")
-            row += [ratio(by_cell.get((model, batch, e), {}).get(key)) for e in engines]
+        row = [spread(c) if c.get("status") == "ok" else "failed" if c else "" for c in cells]
+        row += [ratio(by_cell.get((model, batch, e), {}).get("epoch_vs_" + b.replace("-", "_"))) for e, b in pairs]
         table.add(model, batch, *row)
     return table
 
@@ -226,7 +286,8 @@ def method_note(report):
             f"SGD lr {config['lr']} momentum {config['momentum']}, cross-entropy; inference on "
             f"{config['test_samples']:,} test images in batches of {config['test_batch_size']} under no_grad; "
             f"peak RSS = the worker process's ru_maxrss (interpreter, libraries and both data sets included); "
-            f"{config['threads']} threads.")
+            f"{config['threads']} threads" + (f"; {config['busy_cores']} core(s) kept busy by a Python loop "
+                                              f"(--busy-cores)" if config.get("busy_cores") else "") + ".")
 
 
 def machine_line(machine):

@@ -16,6 +16,7 @@ from .functions import (abs, allclose, argmin, cat, clamp, clip, clone, concat, 
                         minimum, numel, permute, relu, reshape, round, sigmoid, softmax, sqrt, squeeze, stack, sum,
                         tanh, transpose, unsqueeze, where)
 from .function import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .kernels import get_num_threads, set_num_threads
 from .random import manual_seed
 from .tensor import Size, Tensor
 
@@ -32,7 +33,7 @@ __all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary
            "concat", "concatenate", "equal", "exp", "flatten", "is_floating_point", "is_tensor", "log",
            "log_softmax", "matmul", "max", "maximum", "mean", "min", "minimum", "numel", "permute", "relu",
            "reshape", "round", "sigmoid", "softmax", "sqrt", "squeeze", "stack", "sum", "tanh", "transpose",
-           "unsqueeze", "where", "utils", "vision", "save", "load"]
+           "unsqueeze", "where", "utils", "vision", "save", "load", "get_num_threads", "set_num_threads"]
 
 from . import utils, vision  # torch.utils.data / torch.utils.tensorboard, torchvision  # noqa: E402
 from .saving import load, save  # torch.save / torch.load  # noqa: E402

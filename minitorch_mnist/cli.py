@@ -100,7 +100,18 @@ def build_parser(prog, description, parents=()):
     return parser
 
 
+def threads_option():
+    """--threads N, the engine's own option (reference/__main__.py passes its own `parents` instead)."""
+    option = argparse.ArgumentParser(add_help=False)
+    option.add_argument("--threads", type=positive_int, default=None, help="threads of the Numba conv/pool kernels "
+                        "(kernels.set_num_threads; default: $MINITORCH_NUM_THREADS, else the usable cores)")
+    return option
+
+
 def engine_framework(args):
+    if getattr(args, "threads", None):
+        from . import kernels
+        kernels.set_num_threads(args.threads)
     return dict(models=MODELS, backend=EngineBackend, optim_module=optim, seed_everything=random.manual_seed)
 
 
@@ -113,8 +124,9 @@ def run(args, models, backend, optim_module, seed_everything):
 
 def main(argv=None, prog="python -m minitorch_mnist",
          description="Train and evaluate the MNIST tutorial models with the NumPy engine.",
-         parents=(), framework=engine_framework):
+         parents=None, framework=engine_framework):
     """Parse, run, and turn expected failures into one clear line and an exit code (see the module docstring)."""
+    parents = [threads_option()] if parents is None else parents
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(prog, description, parents).parse_args(argv)
     args.given = given_flags(argv)

@@ -207,7 +207,12 @@ def test_ops_call_the_selected_kernels(monkeypatch, restore_backend, backend, mo
 
 
 @pytest.mark.skipif(threads.threadpoolctl is None, reason="threadpoolctl is not installed")
-def test_numba_kernels_run_blas_on_one_thread(restore_backend, rng):
+def test_numba_kernels_run_blas_on_one_thread(restore_backend, restore_threads, rng):
+    import numba
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("Numba has a single thread here: nothing to protect from BLAS")
+    kernels.set_num_threads(2)
+
     def blas_threads():
         return [lib["num_threads"] for lib in threads.threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
 
@@ -218,3 +223,124 @@ def test_numba_kernels_run_blas_on_one_thread(restore_backend, rng):
     assert threads.blas_is_limited() and all(n == 1 for n in blas_threads())
     kernels.set_backend("numpy")
     assert not threads.blas_is_limited() and blas_threads() == before
+
+
+# ---- skipping the input gradient, empty batches ----
+
+@pytest.mark.parametrize("backend", kernels.BACKENDS)
+def test_conv_backward_can_skip_the_input_gradient(backend, restore_backend, rng):
+    x, weight, _ = _conv_arrays(rng, (5, 3, 9, 9), (4, 3, 3, 3), np.float32)
+    grad = rng.standard_normal((5, 4, 5, 5)).astype(np.float32)
+    with kernels.use_backend(backend):
+        grad_x, grad_w = kernels.conv2d_backward(grad, x, weight, (2, 2), (1, 1))
+        skipped_x, skipped_w = kernels.conv2d_backward(grad, x, weight, (2, 2), (1, 1), compute_input_grad=False)
+    assert skipped_x is None and grad_x.shape == x.shape
+    assert np.array_equal(skipped_w, grad_w), "the weight gradient must not depend on whether dL/dx is computed"
+
+
+@pytest.mark.parametrize("backend", kernels.BACKENDS)
+@pytest.mark.parametrize("compute_input_grad", [True, False])
+def test_conv_kernels_accept_an_empty_batch_like_torch(backend, compute_input_grad, restore_backend, rng):
+    x = np.zeros((0, 3, 9, 9), dtype=np.float32)
+    weight = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+    bias = rng.standard_normal(4).astype(np.float32)
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, weight, bias)]
+    expected = F.conv2d(*theirs, stride=2, padding=1)
+    expected.backward(torch.zeros(expected.shape))
+    with kernels.use_backend(backend):
+        out = kernels.conv2d_forward(x, weight, bias, (2, 2), (1, 1))
+        grad_x, grad_w = kernels.conv2d_backward(np.zeros(out.shape, np.float32), x, weight, (2, 2), (1, 1),
+                                                 compute_input_grad=compute_input_grad)
+    assert out.shape == tuple(expected.shape) and out.dtype == np.float32
+    assert grad_w.shape == weight.shape and grad_w.dtype == np.float32
+    assert np.array_equal(grad_w, theirs[1].grad.numpy())
+    if compute_input_grad:
+        assert grad_x.shape == x.shape and grad_x.dtype == np.float32
+    else:
+        assert grad_x is None
+
+
+@pytest.mark.parametrize("backend", kernels.BACKENDS)
+def test_pool_kernels_accept_an_empty_batch_like_torch(backend, restore_backend):
+    x = np.zeros((0, 3, 8, 8), dtype=np.float32)
+    theirs = torch.tensor(x, requires_grad=True)
+    expected = F.max_pool2d(theirs, 2)
+    expected_avg = F.avg_pool2d(theirs, 3, 2, 1)
+    with kernels.use_backend(backend):
+        out, argmax = kernels.max_pool2d_forward(x, (2, 2), (2, 2), (0, 0))
+        grad_x = kernels.max_pool2d_backward(np.zeros(out.shape, np.float32), argmax, x.shape)
+        average = kernels.avg_pool2d_forward(x, (3, 3), (2, 2), (1, 1))
+        grad_avg = kernels.avg_pool2d_backward(np.zeros(average.shape, np.float32), x.shape, (3, 3), (2, 2), (1, 1))
+    assert out.shape == tuple(expected.shape) and average.shape == tuple(expected_avg.shape)
+    assert grad_x.shape == grad_avg.shape == x.shape
+    assert out.dtype == average.dtype == grad_x.dtype == grad_avg.dtype == np.float32
+
+
+# ---- threads ----
+
+@pytest.fixture
+def restore_threads():
+    previous = threads._requested
+    before = threads.threadpoolctl.threadpool_info() if threads.threadpoolctl else []
+    yield
+    threads._requested = previous
+    threads.release_blas()
+    for lib in before:  # set_num_threads changes BLAS for the process: put it back
+        if lib["user_api"] == "blas":
+            threads.threadpoolctl.threadpool_limits(limits=lib["num_threads"], user_api="blas")
+
+
+def test_thread_count_comes_from_the_api_then_the_environment_then_the_usable_cores(monkeypatch, restore_threads):
+    import numba
+    pool = numba.config.NUMBA_NUM_THREADS
+    threads._requested = None
+    monkeypatch.delenv("MINITORCH_NUM_THREADS", raising=False)
+    threads.apply_environment()
+    assert 1 <= kernels.get_num_threads() <= min(threads.available_cores(), pool)  # minus the busy cores
+    monkeypatch.setenv("MINITORCH_NUM_THREADS", "1")
+    threads.apply_environment()
+    assert kernels.get_num_threads() == 1
+    kernels.set_num_threads(pool + 5)  # more than Numba's pool: capped
+    assert kernels.get_num_threads() == pool
+    monkeypatch.setenv("MINITORCH_NUM_THREADS", "two")
+    with pytest.raises(ValueError, match=r"MINITORCH_NUM_THREADS: expected a positive whole number of threads, got 'two'"):
+        threads.apply_environment()
+    with pytest.raises(ValueError, match=r"set_num_threads: expected a positive whole number of threads, got 0"):
+        kernels.set_num_threads(0)
+
+
+@pytest.mark.skipif(threads.threadpoolctl is None, reason="threadpoolctl is not installed")
+def test_set_num_threads_sets_blas_threads_too(restore_threads):
+    kernels.set_num_threads(1)
+    assert all(lib["num_threads"] == 1 for lib in threads.threadpoolctl.threadpool_info() if lib["user_api"] == "blas")
+
+
+@pytest.mark.skipif(threads.threadpoolctl is None, reason="threadpoolctl is not installed")
+def test_one_kernel_thread_leaves_blas_alone(restore_backend, restore_threads, rng):
+    import numba
+    kernels.set_backend("numpy")  # gives BLAS its threads back
+    kernels.set_backend("numba")
+    kernels.set_num_threads(1)
+    conv2d(mm.tensor(rng.standard_normal((4, 1, 6, 6))), mm.tensor(np.ones((2, 1, 3, 3))))
+    assert not threads.blas_is_limited()
+    assert numba.get_num_threads() == 1
+
+
+def test_command_line_threads_flag_sets_the_kernel_threads(restore_threads):
+    from minitorch_mnist import cli
+    args = cli.build_parser("prog", "", [cli.threads_option()]).parse_args(["train", "--threads", "1"])
+    cli.engine_framework(args)
+    assert kernels.get_num_threads() == 1
+
+
+def test_default_thread_count_leaves_out_the_cores_other_processes_keep_busy(monkeypatch):
+    watch = threads._IdleCores()
+    samples = iter([(0.0, 100.0, 5.0), (1.0, 101.9, 5.9), (2.0, 102.0, 6.0), (3.0, 104.0, 8.0)])
+    monkeypatch.setattr(watch, "_now", lambda: next(samples))
+    clock = iter([0.0, 1.0, 2.0, 3.0])
+    monkeypatch.setattr(threads.time, "monotonic", lambda: next(clock))
+    assert watch.threads(2) == 2  # first look: nothing known yet
+    assert watch.threads(2) == 1  # the machine was busy 1.9 s in 1 s, we used 0.9 s: others kept a core
+    assert watch.threads(2) == 2  # 0.1 s busy, all of it ours
+    assert watch.threads(2) == 2  # 2 s busy in 1 s, all ours: our own threads never count against us
+    assert watch.threads(1) == 1

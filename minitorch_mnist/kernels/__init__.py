@@ -10,9 +10,12 @@ Choose one with the environment variable MINITORCH_KERNELS=numpy|numba (read at 
 ops/conv.py and ops/pool.py call the functions at the bottom of this file, which forward to the chosen
 backend, so the ops are the same for both.
 
-Once the Numba kernels have run a parallel loop, NumPy's BLAS (OpenBLAS) runs on one thread, so that its
-idle threads do not spin on the cores Numba's loops need; selecting "numpy" gives BLAS its threads back
-(threads.py explains and measures why).
+Threads, as in PyTorch: kernels.set_num_threads(n) (Numba's and, process-wide, NumPy's BLAS threads),
+kernels.get_num_threads(); the environment variable MINITORCH_NUM_THREADS=n does the same at import;
+otherwise the kernels use the cores this process may run on (threads.py).
+A process-wide effect: the first parallel Numba kernel run with more than one thread limits NumPy's BLAS
+(OpenBLAS) to one thread for the whole process, so that its idle threads do not spin on the cores Numba's
+loops need; threads.release_blas() or selecting "numpy" gives BLAS its threads back (threads.py measures why).
 """
 
 import contextlib
@@ -20,6 +23,7 @@ import importlib
 import os
 
 from . import threads
+from .threads import get_num_threads, set_num_threads
 
 BACKENDS = ("numba", "numpy")
 _MODULES = {  # backend -> (conv module, pool module), imported the first time the backend is used
@@ -44,7 +48,7 @@ def set_backend(name):
     _pool = importlib.import_module(f".{pool_name}", __name__)
     _backend = name
     if name == "numpy":
-        threads.give_cores_back()
+        threads.release_blas()
 
 
 def get_backend():
@@ -63,6 +67,7 @@ def use_backend(name):
         set_backend(previous)
 
 
+threads.apply_environment()  # MINITORCH_NUM_THREADS, if set
 _environment_choice = os.environ.get("MINITORCH_KERNELS", "numba").strip().lower()
 _check_name(_environment_choice, "MINITORCH_KERNELS")
 set_backend(_environment_choice)
@@ -74,8 +79,9 @@ def conv2d_forward(x, weight, bias, stride, padding):
     return _conv.conv2d_forward(x, weight, bias, stride, padding)
 
 
-def conv2d_backward(grad, x, weight, stride, padding):
-    return _conv.conv2d_backward(grad, x, weight, stride, padding)
+def conv2d_backward(grad, x, weight, stride, padding, compute_input_grad=True):
+    """(dL/dx, dL/dW); dL/dx is None when compute_input_grad is False (col2im is skipped)."""
+    return _conv.conv2d_backward(grad, x, weight, stride, padding, compute_input_grad=compute_input_grad)
 
 
 def max_pool2d_forward(x, kernel_size, stride, padding):

@@ -139,8 +139,8 @@ def max_pool2d_forward(x, kernel_size, stride, padding):
     """out = the largest value in each window; argmax = its index in the flattened (H*W) input plane."""
     out_h, out_w = _out_size(x.shape, kernel_size, stride, padding)
     planes = _planes(x)
-    threads.give_cores_to_numba()  # a parallel loop follows: BLAS must not spin on its cores
-    out, argmax = _max_forward(planes, *kernel_size, *stride, *padding, out_h, out_w)
+    with threads.numba_region():
+        out, argmax = _max_forward(planes, *kernel_size, *stride, *padding, out_h, out_w)
     if _count_nans(planes):
         _nan_windows(planes, out, argmax, *kernel_size, *stride, *padding)
     shape = x.shape[:2] + (out_h, out_w)

@@ -30,12 +30,18 @@ def conv2d_forward(x, weight, bias, stride, padding):
     return out.copy()
 
 
-def conv2d_backward(grad, x, weight, stride, padding):
-    """(dL/dx, dL/dW) = (col2im(W^T @ grad), grad @ cols^T), grad seen as (O, N*L), cols = im2col(x)."""
+def conv2d_backward(grad, x, weight, stride, padding, compute_input_grad=True):
+    """(dL/dx, dL/dW) = (col2im(W^T @ grad), grad @ cols^T), grad seen as (O, N*L), cols = im2col(x).
+
+    compute_input_grad=False skips W^T @ grad and col2im and returns None for dL/dx: a first layer's input
+    (the images) needs no gradient, and that half of the work is wasted on it.
+    """
     grad_rows = _as_rows(grad)  # (O, N*L)
-    weight_rows = weight.reshape(weight.shape[0], -1)  # (O, K)
-    # each column's gradient goes back to the pixels it was copied from
-    grad_x = col2im(weight_rows.T @ grad_rows, x.shape, weight.shape[2:], stride, padding)
+    grad_x = None
+    if compute_input_grad:
+        weight_rows = weight.reshape(weight.shape[0], -1)  # (O, K)
+        # each column's gradient goes back to the pixels it was copied from
+        grad_x = col2im(weight_rows.T @ grad_rows, x.shape, weight.shape[2:], stride, padding)
     # summed over every image and output pixel: (O, N*L) @ (N*L, K) -> (O, K)
     grad_weight = grad_rows @ im2col(x, weight.shape[2:], stride, padding).T
     return grad_x, grad_weight.reshape(weight.shape)

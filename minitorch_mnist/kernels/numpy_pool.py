@@ -52,7 +52,8 @@ def max_pool2d_backward(grad, argmax, input_shape):
     grad_x = np.zeros((n * c, h * w), dtype=grad.dtype)
     planes = np.arange(n * c)[:, None]
     # overlapping windows (stride < kernel) can share a maximum: np.add.at adds repeats instead of overwriting
-    np.add.at(grad_x, (planes, argmax.reshape(n * c, -1)), grad.reshape(n * c, -1))
+    windows = argmax.shape[2] * argmax.shape[3]  # not reshape(n * c, -1): that fails for an empty batch
+    np.add.at(grad_x, (planes, argmax.reshape(n * c, windows)), grad.reshape(n * c, windows))
     return grad_x.reshape(input_shape)
 
 

@@ -1,40 +1,165 @@
-"""Keep Numba's worker threads and OpenBLAS's (NumPy's matrix products) from fighting over the cores.
+"""How many threads the Numba kernels use, and how their workers share the cores with NumPy's BLAS.
 
-After a NumPy matrix product, OpenBLAS's idle worker threads keep spinning (busy-waiting for the next
-product) for a long while. A Numba parallel loop started in that window shares the cores with them and
-runs several times slower; Numba's own spinning workers slow the next matrix product in the same way.
-In a training step the two alternate all the time (linear layers in BLAS, conv and pooling in Numba).
+Thread count. get_num_threads() is, in this order: the last set_num_threads(n) (which also sets NumPy's
+BLAS threads); the environment variable MINITORCH_NUM_THREADS (the same, at import); otherwise the cores
+this process may run on (os.sched_getaffinity, so `taskset` and container CPU sets count, not the machine's
+total) minus the cores other processes kept busy in the last half second or so (/proc/stat): a parallel
+loop waits for its slowest thread, and a thread that shares its core with other work runs at half speed or
+worse. It is capped at Numba's pool size (NUMBA_NUM_THREADS, fixed when Numba starts its workers). Every
+parallel kernel runs inside numba_region(), which applies it.
 
-The fix: from the first Numba parallel kernel on, OpenBLAS runs on a single thread (set through
-threadpoolctl), so its workers never wake up and the cores belong to Numba's parallel loops. A model
-without conv or pooling (an MLP) never runs one, so its matrix products keep all their threads; selecting
-the NumPy kernels gives OpenBLAS its threads back.
-
+Spinning. After a NumPy matrix product, OpenBLAS's idle worker threads keep spinning (busy-waiting for the
+next product) for a long while; a Numba parallel loop started in that window shares the cores with them
+and runs several times slower, and spinning Numba workers slow the next product in the same way. In a
+training step the two alternate all the time (linear layers in BLAS, conv and pooling in Numba).
 Measured on 2 cores (python benchmarks/bench_kernels.py --threadpool --batch-sizes 64): LeNet's conv2,
 forward and both gradients, takes 1.3-1.5 ms alone but 5.1-5.5 ms right after three 64x400 @ 400x120
-products, and those products take 2.4-2.8 ms instead of 0.2-0.3 ms. With this fix: 1.4-1.6 ms and
-0.26-0.34 ms. Limiting BLAS only around each Numba call does not help (5.2-5.4 ms): the workers of the
-previous product are already spinning. OPENBLAS_THREAD_TIMEOUT=4 works as well (1.4 ms, 0.23-0.28 ms),
-but only if set before NumPy is first imported, which a library imported after NumPy cannot do.
+products, and those products take 2.4-2.8 ms instead of 0.2-0.3 ms. Limiting BLAS only around each Numba
+call does not help (5.2 ms): the workers of the previous product are already spinning.
+OPENBLAS_THREAD_TIMEOUT=4 works as well, but only if set before NumPy is first imported, which a library
+imported after NumPy cannot do. Numba's threading layer stays its default (OpenMP here, whose workers spin
+briefly): the workqueue layer, which never spins, made that conv 2.5x slower, and OMP_WAIT_POLICY=PASSIVE
+1.3x slower (the same run, with other processes using 0.6 cores).
+
+So, besides what set_num_threads asks for, one process-wide effect: the first parallel Numba kernel that
+runs with more than one thread limits OpenBLAS to one thread (threadpoolctl) for the whole process, the
+user's own NumPy code included. It does not happen while the kernels run on one thread, with the NumPy
+kernels, or for a model without conv or pooling (an MLP); release_blas() or set_backend("numpy") gives
+BLAS back the threads it had.
 """
+
+import contextlib
+import os
+import time
 
 try:
     import threadpoolctl
-except ImportError:  # threadpoolctl is optional: without it the threads are left as they are
+except ImportError:  # threadpoolctl is optional: without it BLAS keeps its threads
     threadpoolctl = None
 
+ENVIRONMENT_VARIABLE = "MINITORCH_NUM_THREADS"
+_requested = None  # set by set_num_threads()
 _blas_limit = None  # the active threadpoolctl limit, or None
 
 
-def give_cores_to_numba():
-    """Limit BLAS to one thread (the first call does it; later calls cost one comparison)."""
+def available_cores():
+    """The cores this process may run on (its CPU affinity), or the machine's count where that is unknown."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _from_environment():
+    text = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{ENVIRONMENT_VARIABLE}: expected a positive whole number of threads, got {text!r}")
+    return int(text)
+
+
+def apply_environment():
+    """set_num_threads($MINITORCH_NUM_THREADS) when it is set (kernels/__init__.py calls this at import)."""
+    n = _from_environment()
+    if n is not None:
+        set_num_threads(n)
+
+
+def _numba_pool_size():
+    import numba
+    return numba.config.NUMBA_NUM_THREADS
+
+
+def set_num_threads(n):
+    """Use n threads for the engine's compute from now on (the name and meaning of torch.set_num_threads).
+
+    Process-wide, as torch.set_num_threads is: the Numba kernels run on n threads (capped at Numba's pool
+    size, NUMBA_NUM_THREADS), and NumPy's BLAS, which computes the engine's linear layers and also any
+    other matrix product in this process, is set to n threads (through threadpoolctl, when installed).
+    MINITORCH_NUM_THREADS=n in the environment does the same when the engine is imported. Without either,
+    BLAS keeps its own default, except for the limit described in the module docstring.
+    On a machine whose cores are busy with other work, n=1 is often much faster: a multi-threaded BLAS
+    or Numba loop waits for its slowest thread, and a thread that shares its core runs at half speed.
+    """
+    global _requested
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"set_num_threads: expected a positive whole number of threads, got {n!r}")
+    _requested = n
+    release_blas()
+    if threadpoolctl is not None:
+        threadpoolctl.threadpool_limits(limits=n, user_api="blas")
+
+
+def get_num_threads():
+    """The threads the Numba kernels use now: set_num_threads / MINITORCH_NUM_THREADS if given, else the
+    usable cores minus those other processes kept busy lately (re-measured at most every CHECK_EVERY_S)."""
+    wanted = _requested or _idle_cores.threads(available_cores())
+    return max(1, min(wanted, _numba_pool_size()))
+
+
+class _IdleCores:
+    """How many of our cores other processes leave free, from /proc/stat (the machine's busy time) minus our own
+    CPU time (os.times, all our threads), over the last CHECK_EVERY_S or more. Linux only; elsewhere: all cores.
+    /proc/stat counts the whole machine: where this process may use only some cores, load on the others counts
+    too, which errs towards fewer threads."""
+
+    CHECK_EVERY_S = 0.5
+
+    def __init__(self):
+        self.sample = None  # (wall, machine busy s, own cpu s) at the start of the current window
+        self.other_cores = 0.0  # cores other processes used in the last window
+
+    @staticmethod
+    def _now():
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()[1:]  # cpu user nice system idle iowait irq softirq steal ...
+        ticks = [int(v) for v in fields[:8]]
+        busy = sum(ticks) - ticks[3] - ticks[4]  # everything but idle and iowait
+        own = os.times()
+        return time.monotonic(), busy / os.sysconf("SC_CLK_TCK"), own.user + own.system
+
+    def threads(self, cores):
+        if cores == 1 or self.sample is False:
+            return cores
+        now = time.monotonic()
+        if self.sample is None or now - self.sample[0] >= self.CHECK_EVERY_S:
+            try:
+                current = self._now()
+            except (OSError, ValueError, IndexError):
+                self.sample = False  # no /proc/stat: no measure of the others, use every core
+                return cores
+            if self.sample is not None:
+                wall = current[0] - self.sample[0]
+                other = (current[1] - self.sample[1]) - (current[2] - self.sample[2])
+                self.other_cores = max(0.0, other / wall)
+            self.sample = current
+        # a core counts as taken when others used more than half of it
+        return max(1, int(cores - self.other_cores + 0.5))
+
+
+_idle_cores = _IdleCores()
+
+
+@contextlib.contextmanager
+def numba_region():
+    """Around a parallel Numba kernel: apply the thread count, and keep BLAS's spinning threads off its cores."""
+    import numba
+    n_threads = get_num_threads()
+    numba.set_num_threads(n_threads)
+    if n_threads > 1:
+        limit_blas()
+    yield n_threads
+
+
+def limit_blas():
+    """Limit OpenBLAS to one thread for the whole process (the first call does it; later calls cost a comparison)."""
     global _blas_limit
     if _blas_limit is None and threadpoolctl is not None:
         _blas_limit = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
 
 
-def give_cores_back():
-    """Undo give_cores_to_numba(): BLAS gets back the number of threads it had before."""
+def release_blas():
+    """Undo limit_blas(): BLAS gets back the number of threads it had before."""
     global _blas_limit
     if _blas_limit is not None:
         _blas_limit.restore_original_limits()

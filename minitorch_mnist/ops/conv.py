@@ -63,8 +63,10 @@ class Conv2d(Function):
     def backward(ctx, grad):
         x, weight = ctx.saved
         grad = np.ascontiguousarray(grad)
-        # dL/dx = col2im(W^T @ grad), dL/dW = grad @ im2col(x)^T, grad seen as an (O, N*OH*OW) matrix
-        grad_x, grad_weight = kernels.conv2d_backward(grad, x, weight, ctx.stride, ctx.padding)
+        # dL/dx = col2im(W^T @ grad), dL/dW = grad @ im2col(x)^T, grad seen as an (O, N*OH*OW) matrix;
+        # dL/dx (col2im) is skipped for images that need no gradient, as the first layer's input
+        grad_x, grad_weight = kernels.conv2d_backward(grad, x, weight, ctx.stride, ctx.padding,
+                                                      compute_input_grad=ctx.needs_input_grad[0])
         # dL/db = grad summed over the batch and every output position
         grad_bias = grad.sum(axis=(0, 2, 3)) if ctx.has_bias else None
         return grad_x, grad_weight, grad_bias

@@ -9,6 +9,7 @@ For each parameter p with gradient g, at step t = 1, 2, ...:
     p = p - lr * m_hat / (sqrt(v_hat) + eps)
 
 State per parameter: "step" (t, a Python int), "exp_avg" (m) and "exp_avg_sq" (v), arrays like the parameter.
+The update runs in place (NumPy's out=), into one scratch array per parameter that is not part of the state.
 """
 
 import numpy as np
@@ -33,6 +34,7 @@ class Adam(Optimizer):
         defaults = dict(lr=float(lr), betas=(float(betas[0]), float(betas[1])), eps=float(eps),
                         weight_decay=float(weight_decay))
         super().__init__(params, defaults)
+        self._scratch = {}  # parameter -> an array like it, reused by every step (not state: nothing to save)
 
     def step(self):
         for group in self.param_groups:
@@ -40,25 +42,32 @@ class Adam(Optimizer):
             for parameter in group["params"]:
                 if parameter.grad is None:
                     continue
-                grad = parameter.grad.array
+                weights = parameter.array  # the parameter's values, updated in place
+                grad = parameter.grad.array  # read only: the parameter's .grad stays as backward left it
                 if weight_decay != 0:
-                    grad = grad + weight_decay * parameter.array
+                    grad = grad + weight_decay * weights
                 state = self.state.setdefault(parameter, {})
                 if not state:
                     state["step"] = 0
-                    state["exp_avg"] = np.zeros_like(parameter.array)
-                    state["exp_avg_sq"] = np.zeros_like(parameter.array)
+                    state["exp_avg"] = np.zeros_like(weights)
+                    state["exp_avg_sq"] = np.zeros_like(weights)
                 state["step"] += 1
                 step, exp_avg, exp_avg_sq = state["step"], state["exp_avg"], state["exp_avg_sq"]
+                scratch = self._scratch.get(parameter)
+                if scratch is None or scratch.shape != weights.shape or scratch.dtype != weights.dtype:
+                    scratch = self._scratch[parameter] = np.empty_like(weights)
 
                 # m = beta1 * m + (1 - beta1) * g, in the form torch computes it (a lerp): m + (1 - beta1) * (g - m)
-                exp_avg += (1 - beta1) * (grad - exp_avg)
+                exp_avg += np.multiply(np.subtract(grad, exp_avg, out=scratch), 1 - beta1, out=scratch)
                 exp_avg_sq *= beta2
-                exp_avg_sq += (1 - beta2) * grad * grad
+                exp_avg_sq += np.multiply(np.multiply(grad, 1 - beta2, out=scratch), grad, out=scratch)
 
                 # lr * m_hat / (sqrt(v_hat) + eps), with the corrections folded into scalars as torch does
                 step_size = lr / (1 - beta1 ** step)
                 bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
-                denominator = np.sqrt(exp_avg_sq) / bias_correction2_sqrt + eps
-                parameter.array -= step_size * exp_avg / denominator
+                denominator = np.sqrt(exp_avg_sq, out=scratch)
+                denominator /= bias_correction2_sqrt
+                denominator += eps
+                # torch's addcdiv: p + (-step_size) * (m / denominator)
+                weights -= np.multiply(np.divide(exp_avg, denominator, out=scratch), step_size, out=scratch)
                 parameter._bump_version()  # a backward still pending on the old weights will now refuse to run

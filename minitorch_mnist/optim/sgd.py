@@ -8,7 +8,12 @@ For each parameter p with gradient g, at every step:
     p = p - lr * g
 
 State per parameter (only when momentum != 0): "momentum_buffer", an array like the parameter.
+The update runs in place (NumPy's out=), into one scratch array per parameter that is not part of the
+state: with momentum and no weight decay, dampening or Nesterov (the tutorials' setting) a step allocates
+nothing.
 """
+
+import numpy as np
 
 from .optimizer import Optimizer
 
@@ -29,6 +34,7 @@ class SGD(Optimizer):
         defaults = dict(lr=float(lr), momentum=float(momentum), dampening=float(dampening),
                         weight_decay=float(weight_decay), nesterov=bool(nesterov))
         super().__init__(params, defaults)
+        self._scratch = {}  # parameter -> an array like it, reused by every step (not state: nothing to save)
 
     def step(self):
         for group in self.param_groups:
@@ -37,9 +43,13 @@ class SGD(Optimizer):
             for parameter in group["params"]:
                 if parameter.grad is None:
                     continue
-                grad = parameter.grad.array
+                weights = parameter.array  # the parameter's values, updated in place
+                grad = parameter.grad.array  # read only: the parameter's .grad stays as backward left it
+                scratch = self._scratch.get(parameter)
+                if scratch is None or scratch.shape != weights.shape or scratch.dtype != weights.dtype:
+                    scratch = self._scratch[parameter] = np.empty_like(weights)
                 if weight_decay != 0:
-                    grad = grad + weight_decay * parameter.array
+                    grad = np.add(grad, np.multiply(weights, weight_decay, out=scratch), out=scratch)
                 if momentum != 0:
                     state = self.state.setdefault(parameter, {})
                     buffer = state.get("momentum_buffer")
@@ -47,7 +57,8 @@ class SGD(Optimizer):
                         buffer = state["momentum_buffer"] = grad.copy()
                     else:
                         buffer *= momentum
-                        buffer += (1 - dampening) * grad
+                        buffer += grad if dampening == 0 else (1 - dampening) * grad
                     grad = grad + momentum * buffer if nesterov else buffer
-                parameter.array -= lr * grad
+                # p = p - lr * g, with lr * g in the scratch array (g may already be it)
+                weights -= np.multiply(grad, lr, out=scratch)
                 parameter._bump_version()  # a backward still pending on the old weights will now refuse to run
