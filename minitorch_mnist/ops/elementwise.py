@@ -129,7 +129,8 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, x):
-        z = np.exp(x)
+        with np.errstate(over="ignore"):  # e^x beyond the dtype's range is inf, silently, as in PyTorch
+            z = np.exp(x)
         ctx.save(z)
         return z
 
