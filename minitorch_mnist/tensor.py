@@ -2,8 +2,8 @@
 
 The values live in `tensor.array`, a NumPy array. `tensor.data` is what PyTorch's is: another Tensor over
 the same memory, detached from the graph. The operators and methods that build the graph (+, @, sum,
-reshape, ...) are in tensor_ops.py; this file holds what a tensor is, how it leaves the graph, how it is
-changed in place, and backward().
+reshape, ...) are in tensor_ops.py, the in-place changes (+=, zero_, copy_, ...) in tensor_inplace.py; this
+file holds what a tensor is, how it converts and leaves the graph, and backward().
 """
 
 import numpy as np
@@ -12,6 +12,7 @@ from . import dtypes
 from .autograd import run_backward
 from .device import CPU, check_device, is_device
 from .function import Node, VersionCounter, is_grad_enabled
+from .tensor_inplace import InPlaceOps
 from .tensor_ops import TensorOps
 
 float32, float64, int64 = dtypes.float32, dtypes.float64, dtypes.int64
@@ -27,7 +28,7 @@ class Size(tuple):
         return int(np.prod(self, dtype=np.int64))
 
 
-class Tensor(TensorOps):
+class Tensor(TensorOps, InPlaceOps):
     """array: the NumPy array. grad: a Tensor (leaves only) or None. grad_fn: the Node that made it, None for a leaf."""
 
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__ instead of making an object array
@@ -208,83 +209,6 @@ class Tensor(TensorOps):
     def bool(self):
         return self.to(np.bool_)
 
-    # ---- in-place changes: under no_grad (x -= lr * x.grad), or on tensors that need no gradient ----
-    def _check_in_place(self, result_dtype=None):
-        if is_grad_enabled() and self.requires_grad:
-            if self.grad_fn is None:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation; "
-                                   "do the update inside `with no_grad():`")
-            raise RuntimeError(f"in-place operations on a tensor that is part of a graph ({self.grad_fn.name}) "
-                               f"are not supported by the engine; write y = y + ... instead of y += ...")
-        if result_dtype is not None and not dtypes.can_cast(result_dtype, self.dtype):
-            raise RuntimeError(f"result type {np.dtype(result_dtype).name} can't be cast to the desired output "
-                               f"type {np.dtype(self.dtype).name}")
-
-    def _bump_version(self):
-        """Record an in-place change: backward refuses values saved before it (see function.py)."""
-        self._version_counter.value += 1
-
-    def _update_in_place(self, numpy_op, other):
-        other_array = other.array if isinstance(other, Tensor) else other
-        self._check_in_place(dtypes.result_type(self.array, other_array))
-        numpy_op(self.array, other_array, out=self.array, casting="unsafe")
-        self._bump_version()
-        return self
-
-    def __iadd__(self, other):
-        return self._update_in_place(np.add, other)
-
-    def __isub__(self, other):
-        return self._update_in_place(np.subtract, other)
-
-    def __imul__(self, other):
-        return self._update_in_place(np.multiply, other)
-
-    def __itruediv__(self, other):
-        if dtypes.category(self.dtype) < 2:
-            raise RuntimeError(f"result type {np.dtype(dtypes.get_default_dtype()).name} can't be cast to the "
-                               f"desired output type {np.dtype(self.dtype).name}")
-        return self._update_in_place(np.divide, other)
-
-    def add_(self, other, alpha=1):
-        return self._update_in_place(np.add, other if alpha == 1 else other * alpha)
-
-    def sub_(self, other, alpha=1):
-        return self._update_in_place(np.subtract, other if alpha == 1 else other * alpha)
-
-    def mul_(self, other):
-        return self._update_in_place(np.multiply, other)
-
-    def div_(self, other):
-        return self.__itruediv__(other)
-
-    def zero_(self):
-        return self.fill_(0)
-
-    def fill_(self, value):
-        self._check_in_place()
-        self.array[...] = value.array if isinstance(value, Tensor) else value
-        self._bump_version()
-        return self
-
-    def __setitem__(self, index, value):
-        """t[index] = value, in place (under no_grad for tensors that require grad), as in PyTorch."""
-        self._check_in_place()
-        self.array[array_index(index)] = value.array if isinstance(value, Tensor) else value
-        self._bump_version()
-
-    def copy_(self, source):
-        """Copy `source`'s values (a Tensor, array or number, broadcast to this shape) into this tensor's memory."""
-        self._check_in_place()
-        values = source.array if isinstance(source, Tensor) else np.asarray(source)
-        try:
-            np.copyto(self.array, np.broadcast_to(values, self.array.shape), casting="unsafe")
-        except ValueError:
-            raise RuntimeError(f"copy_: the source of shape {values.shape} cannot be broadcast to "
-                               f"shape {tuple(self.shape)}") from None
-        self._bump_version()
-        return self
-
     # ---- backpropagation ----
     def backward(self, gradient=None, retain_graph=None, create_graph=False):
         """Send d(self)/d(leaf) * gradient to every leaf that requires grad; leaves accumulate into .grad.
@@ -383,15 +307,6 @@ def parse_to(args, kwargs):
             except TypeError:
                 raise TypeError(f"to(): expected a dtype, a device ('cpu') or a tensor, got {arg!r}") from None
     return dtype
-
-
-def array_index(index):
-    """An index for NumPy: tensors inside it (masks, index lists) replaced by their arrays."""
-    if isinstance(index, Tensor):
-        return index.array
-    if isinstance(index, tuple):
-        return tuple(part.array if isinstance(part, Tensor) else part for part in index)
-    return index
 
 
 class _HookHandle:

@@ -12,6 +12,7 @@ from . import dtypes
 from .ops import elementwise, matmul, reduce
 from .ops import shape as shape_ops
 from .ops.dims import check_dim
+from .tensor_inplace import array_index
 from .tensor_math import TensorMath
 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # what max(dim)/min(dim) return, as torch.return_types
@@ -231,13 +232,7 @@ class TensorOps(TensorMath):
     T = property(t)
 
     def __getitem__(self, index):
-        from .tensor import Tensor
-
-        if isinstance(index, Tensor):
-            index = index.array
-        elif isinstance(index, tuple):
-            index = tuple(i.array if isinstance(i, Tensor) else i for i in index)
-        return shape_ops.Index.apply(self, index=index)
+        return shape_ops.Index.apply(self, index=array_index(index))
 
 
 def _is_tensor(value):

@@ -1,0 +1,105 @@
+"""In-place changes of a Tensor: +=, -=, *=, /=, add_, mul_, zero_, fill_, copy_, t[index] = value.
+
+They are allowed under no_grad (x -= lr * x.grad) and on tensors that need no gradient, as in PyTorch, and
+each one bumps the version counter of the memory it changed: backward then refuses any value that was saved
+before the change (function.py, docs/08-saved-values.md).
+"""
+
+import numpy as np
+
+from . import dtypes
+from .function import is_grad_enabled
+
+
+class InPlaceOps:
+    """Mixed into Tensor: every method here changes self.array in place and records it in the version counter."""
+
+    def _check_in_place(self, result_dtype=None):
+        if is_grad_enabled() and self.requires_grad:
+            if self.grad_fn is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation; "
+                                   "do the update inside `with no_grad():`")
+            raise RuntimeError(f"in-place operations on a tensor that is part of a graph ({self.grad_fn.name}) "
+                               f"are not supported by the engine; write y = y + ... instead of y += ...")
+        if result_dtype is not None and not dtypes.can_cast(result_dtype, self.dtype):
+            raise RuntimeError(f"result type {np.dtype(result_dtype).name} can't be cast to the desired output "
+                               f"type {np.dtype(self.dtype).name}")
+
+    def _bump_version(self):
+        """Record an in-place change: backward refuses values saved before it (see function.py)."""
+        self._version_counter.value += 1
+
+    def _update_in_place(self, numpy_op, other):
+        other_array = as_values(other)
+        self._check_in_place(dtypes.result_type(self.array, other_array))
+        numpy_op(self.array, other_array, out=self.array, casting="unsafe")
+        self._bump_version()
+        return self
+
+    def __iadd__(self, other):
+        return self._update_in_place(np.add, other)
+
+    def __isub__(self, other):
+        return self._update_in_place(np.subtract, other)
+
+    def __imul__(self, other):
+        return self._update_in_place(np.multiply, other)
+
+    def __itruediv__(self, other):
+        if dtypes.category(self.dtype) < 2:
+            raise RuntimeError(f"result type {np.dtype(dtypes.get_default_dtype()).name} can't be cast to the "
+                               f"desired output type {np.dtype(self.dtype).name}")
+        return self._update_in_place(np.divide, other)
+
+    def add_(self, other, alpha=1):
+        return self._update_in_place(np.add, other if alpha == 1 else other * alpha)
+
+    def sub_(self, other, alpha=1):
+        return self._update_in_place(np.subtract, other if alpha == 1 else other * alpha)
+
+    def mul_(self, other):
+        return self._update_in_place(np.multiply, other)
+
+    def div_(self, other):
+        return self.__itruediv__(other)
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        self._check_in_place()
+        self.array[...] = as_values(value)
+        self._bump_version()
+        return self
+
+    def __setitem__(self, index, value):
+        """t[index] = value, in place (under no_grad for tensors that require grad), as in PyTorch."""
+        self._check_in_place()
+        self.array[array_index(index)] = as_values(value)
+        self._bump_version()
+
+    def copy_(self, source):
+        """Copy `source`'s values (a Tensor, array or number, broadcast to this shape) into this tensor's memory."""
+        self._check_in_place()
+        values = np.asarray(as_values(source))
+        try:
+            np.copyto(self.array, np.broadcast_to(values, self.array.shape), casting="unsafe")
+        except ValueError:
+            raise RuntimeError(f"copy_: the source of shape {values.shape} cannot be broadcast to "
+                               f"shape {tuple(self.shape)}") from None
+        self._bump_version()
+        return self
+
+
+def array_index(index):
+    """An index for NumPy: tensors inside it (masks, index lists) replaced by their arrays."""
+    if isinstance(index, tuple):
+        return tuple(as_values(part) for part in index)
+    return as_values(index)
+
+
+def as_values(value):
+    """A Tensor's array; anything else (a number, a NumPy array, a slice) as it is."""
+    from .tensor import Tensor
+
+    return value.array if isinstance(value, Tensor) else value
