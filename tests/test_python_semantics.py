@@ -77,6 +77,15 @@ def test_relu_passes_the_gradient_through_at_nan_as_torch():
     np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
 
 
+def test_relu_blocks_an_infinite_or_nan_upstream_gradient_exactly_as_torch():
+    values, grad = [-1.0, 0.0, 2.0, np.nan, -3.0], [np.inf, np.nan, 1.0, -np.inf, 2.0]
+    ours, theirs = mm.tensor(values, dtype=np.float64, requires_grad=True), torch.tensor(values, requires_grad=True,
+                                                                                        dtype=torch.float64)
+    ours.relu().backward(mm.tensor(grad, dtype=np.float64))
+    theirs.relu().backward(torch.tensor(grad, dtype=torch.float64))
+    np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
+
+
 @pytest.mark.parametrize("reduction", ["max", "min"])
 @pytest.mark.parametrize("values", [[np.nan, 1.0, np.nan, 3.0], [1.0, 3.0, 3.0, -2.0], [np.nan, np.inf, -np.inf, 0.0]])
 def test_max_and_min_route_the_gradient_to_nan_and_split_ties_as_torch(reduction, values):

@@ -170,7 +170,11 @@ class ReLU(Function):
     def backward(ctx, grad):
         (z,) = ctx.saved
         # dz/dx = 0 where z <= 0, else 1 (PyTorch takes 0 at x == 0 and passes the gradient through at NaN)
-        return (np.where(z <= 0, 0, grad),)
+        passes = ~(z <= 0)  # True at NaN too
+        grad_x = grad * passes  # several times faster than np.where
+        if not np.isfinite(grad).all():  # inf * 0 is nan: a blocked entry must be exactly 0, as in PyTorch
+            grad_x[~passes] = 0
+        return (grad_x,)
 
 
 class Cast(Function):
