@@ -344,3 +344,25 @@ def test_default_thread_count_leaves_out_the_cores_other_processes_keep_busy(mon
     assert watch.threads(2) == 2  # 0.1 s busy, all of it ours
     assert watch.threads(2) == 2  # 2 s busy in 1 s, all ours: our own threads never count against us
     assert watch.threads(1) == 1
+
+
+@pytest.mark.skipif(threads.threadpoolctl is None, reason="threadpoolctl is not installed")
+def test_matrix_products_put_blas_on_one_thread_only_while_the_other_cores_are_busy(monkeypatch, restore_threads):
+    def blas_threads():
+        return [lib["num_threads"] for lib in threads.threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+
+    threads.release_blas()
+    threads._requested = None
+    before = blas_threads()
+    monkeypatch.setattr(threads, "available_cores", lambda: 2)
+    x, w = mm.tensor(np.ones((3, 4))), mm.tensor(np.ones((5, 4)), requires_grad=True)
+    monkeypatch.setattr(threads._idle_cores, "threads", lambda cores: 1)  # the other core is busy
+    mm.nn.functional.linear(x, w)
+    assert threads.blas_is_limited() and all(n == 1 for n in blas_threads())
+    monkeypatch.setattr(threads._idle_cores, "threads", lambda cores: 2)  # idle again
+    x @ w.T
+    assert not threads.blas_is_limited() and blas_threads() == before
+    kernels.set_num_threads(2)  # the user's choice holds, busy or not
+    monkeypatch.setattr(threads._idle_cores, "threads", lambda cores: 1)
+    mm.nn.functional.linear(x, w)
+    assert not threads.blas_is_limited()

@@ -23,7 +23,7 @@ import importlib
 import os
 
 from . import threads
-from .threads import get_num_threads, set_num_threads
+from .threads import follow_load_in_blas, get_num_threads, set_num_threads
 
 BACKENDS = ("numba", "numpy")
 _MODULES = {  # backend -> (conv module, pool module), imported the first time the backend is used

@@ -21,11 +21,16 @@ imported after NumPy cannot do. Numba's threading layer stays its default (OpenM
 briefly): the workqueue layer, which never spins, made that conv 2.5x slower, and OMP_WAIT_POLICY=PASSIVE
 1.3x slower (the same run, with other processes using 0.6 cores).
 
-So, besides what set_num_threads asks for, one process-wide effect: the first parallel Numba kernel that
-runs with more than one thread limits OpenBLAS to one thread (threadpoolctl) for the whole process, the
-user's own NumPy code included. It does not happen while the kernels run on one thread, with the NumPy
-kernels, or for a model without conv or pooling (an MLP); release_blas() or set_backend("numpy") gives
-BLAS back the threads it had.
+So, besides what set_num_threads asks for, two process-wide effects on OpenBLAS (through threadpoolctl),
+the user's own NumPy code included:
+- the first parallel Numba kernel that runs with more than one thread limits OpenBLAS to one thread for the
+  whole process. It does not happen while the kernels run on one thread, with the NumPy kernels, or for a
+  model without conv or pooling (an MLP); release_blas() or set_backend("numpy") gives BLAS back the threads
+  it had;
+- before the engine's matrix products (ops/matmul.py), follow_load_in_blas() limits OpenBLAS to one thread
+  while other processes keep all but one of the usable cores busy, and lifts that limit once they are idle
+  again: a two-thread product with one thread on a busy core runs at the busy core's pace.
+Neither happens after set_num_threads(n) or MINITORCH_NUM_THREADS: then the user's choice holds.
 """
 
 import contextlib
@@ -40,6 +45,7 @@ except ImportError:  # threadpoolctl is optional: without it BLAS keeps its thre
 ENVIRONMENT_VARIABLE = "MINITORCH_NUM_THREADS"
 _requested = None  # set by set_num_threads()
 _blas_limit = None  # the active threadpoolctl limit, or None
+_limited_for_load = False  # whether follow_load_in_blas() set that limit (and so may lift it)
 
 
 def available_cores():
@@ -153,7 +159,8 @@ def numba_region():
 
 def limit_blas():
     """Limit OpenBLAS to one thread for the whole process (the first call does it; later calls cost a comparison)."""
-    global _blas_limit
+    global _blas_limit, _limited_for_load
+    _limited_for_load = False  # a limit asked for here stays
     if _blas_limit is None and threadpoolctl is not None:
         _blas_limit = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
 
@@ -164,6 +171,28 @@ def release_blas():
     if _blas_limit is not None:
         _blas_limit.restore_original_limits()
         _blas_limit = None
+
+
+def follow_load_in_blas():
+    """Before the engine's matrix products: while other processes keep all but one of our cores busy, BLAS runs
+    on one thread (process-wide, as limit_blas), and gets its threads back once they are idle again.
+
+    A multi-threaded BLAS product waits for its slowest thread; on a busy core that thread runs at half speed or
+    worse (measured: the MLP's epoch took 13.4 s with BLAS on 2 threads and one core busy, 5.2 s on one).
+    Nothing happens after set_num_threads (the user chose), or once a parallel kernel limited BLAS for good.
+    The check costs a clock reading; /proc/stat is re-read at most every CHECK_EVERY_S.
+    """
+    global _limited_for_load
+    if _requested is not None or threadpoolctl is None:
+        return
+    cores = available_cores()
+    busy = cores > 1 and _idle_cores.threads(cores) == 1
+    if busy and _blas_limit is None:
+        limit_blas()
+        _limited_for_load = True
+    elif not busy and _limited_for_load:
+        release_blas()
+        _limited_for_load = False
 
 
 def blas_is_limited():
