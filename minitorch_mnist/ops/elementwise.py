@@ -171,8 +171,9 @@ class ReLU(Function):
         (z,) = ctx.saved
         # dz/dx = 0 where z <= 0, else 1 (PyTorch takes 0 at x == 0 and passes the gradient through at NaN)
         passes = ~(z <= 0)  # True at NaN too
-        grad_x = grad * passes  # several times faster than np.where
-        if not np.isfinite(grad).all():  # inf * 0 is nan: a blocked entry must be exactly 0, as in PyTorch
+        with np.errstate(invalid="ignore"):  # inf * 0 = nan here, set to exactly 0 just below
+            grad_x = grad * passes  # several times faster than np.where
+        if not np.isfinite(grad).all():  # a blocked entry must be exactly 0, as in PyTorch
             grad_x[~passes] = 0
         return (grad_x,)
 
