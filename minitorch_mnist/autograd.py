@@ -51,6 +51,9 @@ def _hook_result(hook, grad, shape, dtype):
     replaced = hook(Tensor(grad))
     if replaced is None:
         return grad
+    if isinstance(replaced, Tensor) and replaced.dtype != dtype:
+        raise RuntimeError(f"hook '{getattr(hook, '__name__', hook)}' has changed the type of value "
+                           f"(was {np.dtype(dtype).name} got {np.dtype(replaced.dtype).name})")
     replaced = np.asarray(replaced.array if isinstance(replaced, Tensor) else replaced)
     if replaced.shape != shape:
         raise RuntimeError(f"register_hook: a hook returned a gradient of shape {replaced.shape} "

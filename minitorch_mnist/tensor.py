@@ -41,6 +41,24 @@ class Tensor(TensorOps, InPlaceOps):
         self._version_counter = _version_counter or VersionCounter()
 
     @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        """As in PyTorch, an assigned gradient must have this tensor's shape and dtype (None clears it)."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.array.shape != self.array.shape:
+                raise RuntimeError(f"assigned grad has data of a different size (grad shape {value.array.shape}, "
+                                   f"tensor shape {self.array.shape})")
+            if value.dtype != self.dtype:
+                raise RuntimeError(f"assigned grad has data of a different type ({value.dtype}, tensor: {self.dtype})")
+        self._grad = value
+
+    @property
     def requires_grad(self):
         return self._requires_grad
 
@@ -160,6 +178,8 @@ class Tensor(TensorOps, InPlaceOps):
     @data.setter
     def data(self, value):
         new = value.array if isinstance(value, Tensor) else np.asarray(value)
+        if self.requires_grad and not np.issubdtype(new.dtype, np.floating):
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
         if new.shape != self.array.shape or new.dtype != self.array.dtype:
             self.grad = None
         self.array = new

@@ -32,6 +32,10 @@ class InPlaceOps:
     def _update_in_place(self, numpy_op, other):
         other_array = as_values(other)
         self._check_in_place(dtypes.result_type(self.array, other_array))
+        broadcast = _broadcast_shape(self.array.shape, np.shape(other_array))
+        if broadcast != self.array.shape:
+            raise RuntimeError(f"output with shape {list(self.array.shape)} doesn't match the broadcast shape "
+                               f"{list(broadcast)}")
         numpy_op(self.array, other_array, out=self.array, casting="unsafe")
         self._bump_version()
         return self
@@ -103,3 +107,10 @@ def as_values(value):
     from .tensor import Tensor
 
     return value.array if isinstance(value, Tensor) else value
+
+
+def _broadcast_shape(a_shape, b_shape):
+    from .ops.dims import check_broadcast
+
+    check_broadcast(a_shape, b_shape)
+    return np.broadcast_shapes(a_shape, b_shape)

@@ -11,7 +11,7 @@ import numpy as np
 from . import dtypes
 from .ops import elementwise, matmul, reduce
 from .ops import shape as shape_ops
-from .ops.dims import check_dim
+from .ops.dims import check_broadcast, check_dim, check_dims
 from .tensor_inplace import array_index
 from .tensor_math import TensorMath
 
@@ -30,8 +30,11 @@ class TensorOps(TensorMath):
         if true_division and dtypes.category(result) < 2:
             result = dtypes.get_default_dtype()
         if isinstance(other, Tensor):
+            check_broadcast(self.array.shape, other.array.shape)
             return self._cast(result), other._cast(result)
-        return self._cast(result), Tensor(np.asarray(other, dtype=result))  # a number or a NumPy array
+        other = np.asarray(other, dtype=result)  # a number or a NumPy array
+        check_broadcast(self.array.shape, other.shape)
+        return self._cast(result), Tensor(other)
 
     def _cast(self, dtype):
         return self if np.dtype(dtype) == self.dtype else elementwise.Cast.apply(self, dtype=np.dtype(dtype))
@@ -94,7 +97,11 @@ class TensorOps(TensorMath):
     def _compare(self, other, numpy_op):
         from .tensor import Tensor
 
-        return Tensor(numpy_op(self.array, other.array if isinstance(other, Tensor) else other))
+        if not isinstance(other, (Tensor, np.ndarray)) and not dtypes.is_python_number(other):
+            return NotImplemented  # t == None is False, as in PyTorch (Python compares identities)
+        other_array = other.array if isinstance(other, Tensor) else other
+        check_broadcast(self.array.shape, np.shape(other_array))
+        return Tensor(numpy_op(self.array, other_array))
 
     def __eq__(self, other):
         return self._compare(other, np.equal)
@@ -168,10 +175,13 @@ class TensorOps(TensorMath):
         from .tensor import Tensor
 
         if dim is None:
-            return Tensor(np.asarray(arg_function(self.array), dtype=np.int64))
+            index = np.asarray(arg_function(self.array), dtype=np.int64)
+            return Tensor(index.reshape((1,) * self.ndim) if keepdim else index)
         axis = check_dim(dim, self.ndim)
         if self.ndim == 0:
             return Tensor(np.zeros((), dtype=np.int64))
+        if self.shape[axis] == 0:
+            raise IndexError(f"{arg_function.__name__}(): Expected reduction dim {axis} to have non-zero size.")
         return Tensor(arg_function(self.array, axis=axis, keepdims=keepdim).astype(np.int64))
 
     # ---- shape ----
@@ -185,19 +195,21 @@ class TensorOps(TensorMath):
         return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
 
     def squeeze(self, dim=None):
-        """Drop axes of size 1 (only `dim`, when given and of size 1)."""
+        """Drop axes of size 1 (only those in `dim`, an int or a tuple, when given)."""
         if dim is None:
             return self.reshape(tuple(size for size in self.shape if size != 1))
-        dim = check_dim(dim, self.ndim)
-        if self.ndim == 0 or self.shape[dim] != 1:
-            return self
-        return self.reshape(self.shape[:dim] + self.shape[dim + 1:])
+        dims = set(check_dims(dim, self.ndim))
+        return self.reshape(tuple(size for axis, size in enumerate(self.shape) if axis not in dims or size != 1))
 
     def view(self, *shape):
-        """Like reshape, but only for contiguous data (as PyTorch: a view never copies)."""
-        if not self.array.flags.c_contiguous:
-            raise RuntimeError(f"view: tensor of shape {tuple(self.shape)} is not contiguous (after transpose/permute); "
-                               f"use reshape")
+        """Like reshape, but only where the new shape fits the data's strides (as PyTorch: a view never copies)."""
+        shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        try:
+            np.reshape(self.array, shape, copy=False)
+        except ValueError:
+            raise RuntimeError(f"view size is not compatible with input tensor's size and stride (shape "
+                               f"{tuple(self.shape)} to {shape}; at least one dimension spans across two contiguous "
+                               f"subspaces). Use .reshape(...) instead.") from None
         return self.reshape(*shape)
 
     def view_as(self, other):

@@ -155,6 +155,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     check_reduction(reduction, "binary_cross_entropy_with_logits")
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    if not np.issubdtype(target.dtype, np.floating):
+        raise RuntimeError(f"binary_cross_entropy_with_logits: result type {np.dtype(input.dtype).name} can't be cast "
+                           f"to the desired output type {np.dtype(target.dtype).name} (the target must be floating "
+                           f"point: use target.float())")
     result = dtypes.result_type(input, target, *([] if pos_weight is None else [pos_weight]))
     pos = None if pos_weight is None else pos_weight._cast(result)
     losses = BinaryCrossEntropyWithLogits.apply(input._cast(result), target._cast(result), pos)

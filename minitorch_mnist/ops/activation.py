@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..function import Function
-from .dims import check_dim
+from .dims import check_dim, check_floating
 
 
 class Sigmoid(Function):
@@ -45,6 +45,7 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
         dim = check_dim(dim, x.ndim)
+        check_floating(x, "softmax")
         if x.ndim == 0:
             z = np.ones_like(x)
         else:

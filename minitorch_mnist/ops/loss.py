@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..function import Function
-from .dims import check_dim
+from .dims import check_dim, check_floating
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -19,6 +19,7 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
         dim = check_dim(dim, x.ndim)
+        check_floating(x, "log_softmax")
         shifted = x - x.max(axis=dim, keepdims=True, initial=-np.inf)  # initial: an empty dim gives an empty result
         with np.errstate(divide="ignore", invalid="ignore"):  # all -inf (or empty) rows: nan/-inf, as in PyTorch
             z = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))

@@ -108,20 +108,20 @@ class _Pick(Function):
     @classmethod
     def backward(cls, ctx, grad):
         x, y = ctx.saved
-        x_wins = cls.pick(x, y) == x
-        y_wins = cls.pick(x, y) == y
-        # dz/dx = 1 where x is picked, dz/dy = 1 where y is; a tie splits the gradient in half (PyTorch's rule)
-        share = np.where(x_wins & y_wins, grad / 2, grad)
-        return unbroadcast(np.where(x_wins, share, 0), x.shape), unbroadcast(np.where(y_wins, share, 0), y.shape)
+        # dz/dx = 0 where x loses to y, dz/dy = 0 where y loses to x, 1 elsewhere, and a tie splits the gradient
+        # in half (PyTorch's rule: where a NaN is involved neither loses, so both get the gradient)
+        share = np.where(x == y, grad / 2, grad)
+        grad_x, grad_y = np.where(cls.loses(x, y), 0, share), np.where(cls.loses(y, x), 0, share)
+        return unbroadcast(grad_x, x.shape), unbroadcast(grad_y, y.shape)
 
 
 class Maximum(_Pick):
     """z = max(x, y) elementwise"""
 
-    pick = staticmethod(np.maximum)
+    pick, loses = staticmethod(np.maximum), staticmethod(np.less)
 
 
 class Minimum(_Pick):
     """z = min(x, y) elementwise"""
 
-    pick = staticmethod(np.minimum)
+    pick, loses = staticmethod(np.minimum), staticmethod(np.greater)

@@ -62,6 +62,8 @@ class _Extreme(Function):
             ctx.save(np.isnan(x) if np.isnan(value) else x == value)
             return value
         axis = check_dim(dim, x.ndim)
+        if x.ndim and x.shape[axis] == 0:
+            raise IndexError(f"{cls.__name__.lower()}(): Expected reduction dim {axis} to have non-zero size.")
         ctx.axis, ctx.keepdim = axis, keepdim
         if x.ndim == 0:
             ctx.save(np.zeros((1,), dtype=np.int64))
