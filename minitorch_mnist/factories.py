@@ -11,6 +11,7 @@ import numpy as np
 
 from . import random
 from .dtypes import bool_, get_default_dtype
+from .ops.dims import sizes
 from .tensor import Tensor, float32, int64
 
 
@@ -36,22 +37,17 @@ def from_numpy(array):
     return Tensor(array)
 
 
-def _shape(size):
-    """zeros(2, 3) and zeros((2, 3)) mean the same, as in torch."""
-    return tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
-
-
 def zeros(*size, dtype=None, requires_grad=False):
-    return Tensor(np.zeros(_shape(size), dtype=dtype or get_default_dtype()), requires_grad=requires_grad)
+    return Tensor(np.zeros(sizes(size), dtype=dtype or get_default_dtype()), requires_grad=requires_grad)
 
 
 def ones(*size, dtype=None, requires_grad=False):
-    return Tensor(np.ones(_shape(size), dtype=dtype or get_default_dtype()), requires_grad=requires_grad)
+    return Tensor(np.ones(sizes(size), dtype=dtype or get_default_dtype()), requires_grad=requires_grad)
 
 
 def randn(*size, dtype=None, requires_grad=False):
     """Standard normal samples from the engine's generator (reseeded by manual_seed)."""
-    samples = random.generator().standard_normal(_shape(size)).astype(dtype or get_default_dtype())
+    samples = random.generator().standard_normal(sizes(size)).astype(dtype or get_default_dtype())
     return Tensor(samples, requires_grad=requires_grad)
 
 
@@ -110,7 +106,7 @@ def arange(start=0, end=None, step=1, dtype=None, requires_grad=False):
 
 def rand(*size, dtype=None, requires_grad=False):
     """Uniform samples in [0, 1) from the engine's generator."""
-    samples = random.generator().random(_shape(size)).astype(dtype or get_default_dtype())
+    samples = random.generator().random(sizes(size)).astype(dtype or get_default_dtype())
     return Tensor(samples, requires_grad=requires_grad)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from . import dtypes
 from .ops import elementwise, matmul, reduce
 from .ops import shape as shape_ops
-from .ops.dims import check_broadcast, check_dim, check_dims
+from .ops.dims import check_broadcast, check_dim, check_dims, sizes
 from .tensor_inplace import array_index
 from .tensor_math import TensorMath
 
@@ -186,7 +186,7 @@ class TensorOps(TensorMath):
 
     # ---- shape ----
     def reshape(self, *shape):
-        shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        shape = sizes(shape)
         return shape_ops.Reshape.apply(self, shape=shape)
 
     def unsqueeze(self, dim):
@@ -203,7 +203,7 @@ class TensorOps(TensorMath):
 
     def view(self, *shape):
         """Like reshape, but only where the new shape fits the data's strides (as PyTorch: a view never copies)."""
-        shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        shape = sizes(shape)
         try:
             np.reshape(self.array, shape, copy=False)
         except ValueError:
@@ -225,7 +225,7 @@ class TensorOps(TensorMath):
         return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
 
     def permute(self, *dims):
-        dims = tuple(dims[0]) if len(dims) == 1 and isinstance(dims[0], (tuple, list)) else dims
+        dims = sizes(dims)
         return shape_ops.Permute.apply(self, dims=dims)
 
     def transpose(self, dim0, dim1):

@@ -38,3 +38,8 @@ def check_floating(x, call):
     if x.dtype.kind not in "fc":
         raise NotImplementedError(f"{call}: not implemented for {x.dtype} tensors (as in PyTorch); convert the input "
                                   f"with .float()")
+
+
+def sizes(args):
+    """zeros(2, 3) and zeros((2, 3)), reshape(2, 3) and reshape((2, 3)) mean the same, as in torch."""
+    return tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else tuple(args)
