@@ -3,6 +3,9 @@
 Each Node gets the sum of the gradients its consumers sent it, then its Function's backward turns that into
 one gradient per input, sent along Node.next: to the Node that made the input, or to a leaf Tensor, whose
 .grad accumulates it. Nodes are visited consumers-first, so a Node runs only once every consumer has reported.
+A leaf's first gradient is stored as its .grad without a copy when it is an array nobody else refers to (a sum
+made here, or the result of a Function whose new_gradients is True), as PyTorch does; otherwise it is copied,
+so that .grad never shares memory with another gradient, a hook's result or the `gradient` passed in.
 """
 
 import numpy as np
@@ -16,18 +19,26 @@ def run_backward(root, gradient, retain_graph):
         root._accumulate(root._run_hooks(gradient))
         return
     pending = {root.grad_fn: gradient}  # gradients waiting for every consumer of a vertex to report
+    new = set()  # the vertices whose pending gradient is a new array that nothing else refers to
     for vertex in _consumers_first(root.grad_fn):
         grad = pending.pop(vertex, None)
         if grad is None:  # every consumer returned None for it: nothing to send on
             continue
         if not isinstance(vertex, Node):  # a leaf Tensor
-            vertex._accumulate(vertex._run_hooks(grad))
+            hooked = vertex._run_hooks(grad)
+            vertex._accumulate(hooked, copy=not (vertex in new and hooked is grad))
             continue
         for input_grad, edge in zip(_run_node(vertex, grad, retain_graph), vertex.next):
             if edge is None or input_grad is None:
                 continue
             input_grad = _checked_grad(vertex.name, edge, input_grad)
-            pending[edge] = pending[edge] + input_grad if edge in pending else input_grad
+            if edge in pending:  # a second consumer: the sum is a new array
+                pending[edge] = pending[edge] + input_grad
+                new.add(edge)
+            else:
+                pending[edge] = input_grad
+                if vertex.function.new_gradients:
+                    new.add(edge)
 
 
 def _run_node(node, grad, retain_graph):

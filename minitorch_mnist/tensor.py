@@ -294,10 +294,11 @@ class Tensor(TensorOps, InPlaceOps):
             grad = _hook_result(hook, grad, self.array.shape, self.dtype)
         return grad
 
-    def _accumulate(self, grad):
-        """Leaves add up gradients across backward() calls until zero_grad(), as in PyTorch."""
+    def _accumulate(self, grad, copy=True):
+        """Leaves add up gradients across backward() calls until zero_grad(), as in PyTorch.
+        copy=False: grad is a new array nobody else holds, kept as it is (autograd.py decides)."""
         if self.grad is None:
-            self.grad = Tensor(grad.copy())
+            self.grad = Tensor(grad.copy() if copy else grad)
         else:
             self.grad.array = self.grad.array + grad
 

@@ -43,6 +43,45 @@ def test_x_plus_x_has_gradient_two_like_torch(rng):
     check_op(lambda x: x + x, None, [rng.standard_normal(5)], rng, what="x + x")
 
 
+# A leaf keeps a new gradient array as its .grad without copying it (autograd.py). These cases must still copy:
+# each builds grads that would otherwise share memory with each other or with an array the user holds.
+ALIASING_CASES = {
+    "a + b (one array sent to both)": lambda a, b, g, lib: (a + b).backward(g),
+    "clone then backward(gradient)": lambda a, b, g, lib: (a.clone() * 1).backward(g) or b.sum().backward(),
+    "linear, then a pass-through": lambda a, b, g, lib: (lib.nn.functional.linear(a, b) + a.sum()).sum().backward(),
+    "matmul into a leaf twice": lambda a, b, g, lib: (a @ b.T + a @ b.T).sum().backward(),
+}
+
+
+@pytest.mark.parametrize("case", ALIASING_CASES)
+def test_grads_never_share_memory_with_each_other_or_the_gradient_passed_in(case, rng):
+    """Change every .grad in place afterwards: the others and the gradient given to backward stay as in torch."""
+    (a, ta), (b, tb) = pair(rng.standard_normal((3, 3))), pair(rng.standard_normal((3, 3)))
+    gradient = upstream_grad(rng, (3, 3), np.float64)
+    ours_gradient, theirs_gradient = mm.tensor(gradient), torch.tensor(gradient)
+    ALIASING_CASES[case](a, b, ours_gradient, mm)
+    ALIASING_CASES[case](ta, tb, theirs_gradient, torch)
+    for leaf in (a, b, ta, tb):
+        leaf.grad += 1000
+    assert_close(a.grad, ta.grad, RTOL[np.float64], "a.grad")
+    assert_close(b.grad, tb.grad, RTOL[np.float64], "b.grad")
+    assert np.array_equal(ours_gradient.array, gradient)
+
+
+def test_a_hook_result_is_copied_into_grad_not_kept(rng):
+    """A leaf hook may return an array the user keeps: .grad must not be that array."""
+    kept = torch.ones(4, dtype=torch.float64)
+    ours_kept = mm.tensor(kept.numpy().copy())
+    x, tx = pair(rng.standard_normal(4))
+    x.register_hook(lambda grad: ours_kept)
+    tx.register_hook(lambda grad: kept)
+    (x * 2).sum().backward()
+    (tx * 2).sum().backward()
+    x.grad += 1
+    tx.grad += 1
+    assert ours_kept.array.tolist() == kept.tolist() == [1.0] * 4
+
+
 def test_a_deep_chain_does_not_hit_the_recursion_limit(rng):
     depth = 5000
     assert depth > sys.getrecursionlimit() // 2  # a recursive backward would need a frame or two per op

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 import minitorch_mnist as mm
 from minitorch_mnist import kernels
-from minitorch_mnist.kernels import numba_conv, numba_pool, numpy_conv, numpy_pool, threads
+from minitorch_mnist.kernels import numba_conv, numba_optim, numba_pool, numpy_conv, numpy_optim, numpy_pool, threads
 from minitorch_mnist.kernels.im2col import col2im, im2col
 from minitorch_mnist.ops.conv import conv2d
 from minitorch_mnist.ops.pool import max_pool2d
@@ -152,6 +152,54 @@ def test_numba_kernels_are_deterministic(rng):
     for _ in range(3):
         for a, b in zip(first, run()):
             assert np.array_equal(a, b)
+
+
+# ---- the optimizer update ----
+
+SGD_OPTIONS = [  # lr, momentum, dampening, weight_decay, nesterov
+    (0.1, 0.0, 0.0, 0.0, False),
+    (0.05, 0.9, 0.0, 0.0, False),
+    (0.05, 0.9, 0.3, 0.0, False),
+    (0.05, 0.9, 0.0, 1e-2, False),
+    (0.02, 0.5, 0.0, 5e-3, True),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["float64", "float32"])
+@pytest.mark.parametrize("lr, momentum, dampening, weight_decay, nesterov", SGD_OPTIONS)
+def test_sgd_update_twins_give_identical_weights(lr, momentum, dampening, weight_decay, nesterov, dtype, rng):
+    """One Numba pass and NumPy's four round each product and sum the same way: bit-identical, NaN included."""
+    weights = rng.standard_normal((7, 5)).astype(dtype)
+    weights[2, 3] = np.nan
+    grads = [rng.standard_normal((7, 5)).astype(dtype) for _ in range(3)]
+    grads[1][0, 0] = np.inf
+    results = []
+    for module in (numpy_optim, numba_optim):
+        w = weights.copy()
+        buffer = np.empty_like(w) if momentum != 0 else None
+        for step, grad in enumerate(grads):
+            module.sgd_update(w, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step=step == 0)
+        results.append((w, buffer))
+    (numpy_w, numpy_buffer), (numba_w, numba_buffer) = results
+    assert numba_w.dtype == dtype
+    assert np.array_equal(numba_w, numpy_w, equal_nan=True)
+    if momentum != 0:
+        assert np.array_equal(numba_buffer, numpy_buffer, equal_nan=True)
+
+
+@pytest.mark.parametrize("case", ["transposed grad", "float16", "mixed dtypes"])
+def test_sgd_update_hands_what_numba_cannot_take_to_numpy(case, rng):
+    weights = rng.standard_normal((4, 6)).astype(np.float16 if case == "float16" else np.float32)
+    grad = rng.standard_normal((6, 4)).T.astype(weights.dtype)  # a transposed, non-contiguous view
+    if case == "mixed dtypes":
+        grad = np.ascontiguousarray(grad, dtype=np.float64)
+    buffer = rng.standard_normal(weights.shape).astype(weights.dtype)
+    buffers = [buffer, buffer.copy()]
+    expected = weights.copy()
+    numpy_optim.sgd_update(expected, grad, buffers[0], 0.1, 0.9, 0.0, 0.0, False, first_step=False)
+    numba_optim.sgd_update(weights, grad, buffers[1], 0.1, 0.9, 0.0, 0.0, False, first_step=False)
+    assert np.array_equal(weights, expected)
+    assert np.array_equal(buffers[0], buffers[1])
 
 
 # ---- the switch ----

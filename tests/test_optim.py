@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import minitorch_mnist as mm
-from minitorch_mnist import nn
+from minitorch_mnist import kernels, nn
 from minitorch_mnist.nn import functional as F
 from parity import assert_close
 
@@ -81,14 +81,16 @@ def assert_same_parameters(ours, theirs, dtype, rtol):
 
 # ---------------------------------------------------------------- SGD
 
+@pytest.mark.parametrize("backend", kernels.BACKENDS)
 @pytest.mark.parametrize("options", SGD_VARIANTS, ids=variant_id)
 @pytest.mark.parametrize("dtype, rtol", [(torch.float64, 1e-12), (torch.float32, 2e-6)])
-def test_sgd_matches_torch_over_12_steps(options, dtype, rtol):
+def test_sgd_matches_torch_over_12_steps(options, dtype, rtol, backend):
     # float32: both frameworks do the same float32 operations in the same order except inside the
     # matmul reductions (different summation order), so parameters drift by a few ulps per step
     ours, theirs = small_nets(dtype)
     batches = make_batches(12, NUMPY_DTYPE[dtype])
-    train_ours(ours, mm.optim.SGD(ours.parameters(), **options), batches)
+    with kernels.use_backend(backend):  # the update in NumPy (numpy_optim.py) or in one Numba pass (numba_optim.py)
+        train_ours(ours, mm.optim.SGD(ours.parameters(), **options), batches)
     train_theirs(theirs, torch.optim.SGD(theirs.parameters(), **options), batches)
     assert_same_parameters(ours, theirs, dtype, rtol)
 

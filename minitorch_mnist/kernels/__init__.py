@@ -1,14 +1,15 @@
-"""The loops that need speed: convolution and pooling, in NumPy or in Numba (same names, same results).
+"""The loops that need speed: convolution, pooling and the optimizer's update, in NumPy or in Numba (same names,
+same results).
 
 Two backends hold the same functions with the same signatures:
-    numpy : numpy_conv.py (im2col.py) and numpy_pool.py, readable, vectorised NumPy
-    numba : numba_conv.py and numba_pool.py, compiled parallel loops (the default)
+    numpy : numpy_conv.py (im2col.py), numpy_pool.py and numpy_optim.py, readable, vectorised NumPy
+    numba : numba_conv.py, numba_pool.py and numba_optim.py, compiled loops (the default)
 
 Choose one with the environment variable MINITORCH_KERNELS=numpy|numba (read at import), or while running:
     kernels.set_backend("numpy"); kernels.get_backend()
     with kernels.use_backend("numpy"): ...
-ops/conv.py and ops/pool.py call the functions at the bottom of this file, which forward to the chosen
-backend, so the ops are the same for both.
+ops/conv.py, ops/pool.py and optim/sgd.py call the functions at the bottom of this file, which forward to the
+chosen backend, so the ops are the same for both.
 
 Threads, as in PyTorch: kernels.set_num_threads(n) (Numba's and, process-wide, NumPy's BLAS threads),
 kernels.get_num_threads(); the environment variable MINITORCH_NUM_THREADS=n does the same at import;
@@ -26,12 +27,12 @@ from . import threads
 from .threads import follow_load_in_blas, get_num_threads, set_num_threads
 
 BACKENDS = ("numba", "numpy")
-_MODULES = {  # backend -> (conv module, pool module), imported the first time the backend is used
-    "numpy": ("numpy_conv", "numpy_pool"),
-    "numba": ("numba_conv", "numba_pool"),
+_MODULES = {  # backend -> (conv, pool, optimizer modules), imported the first time the backend is used
+    "numpy": ("numpy_conv", "numpy_pool", "numpy_optim"),
+    "numba": ("numba_conv", "numba_pool", "numba_optim"),
 }
 _backend = None
-_conv = _pool = None
+_conv = _pool = _optim = None
 
 
 def _check_name(name, where):
@@ -41,11 +42,9 @@ def _check_name(name, where):
 
 def set_backend(name):
     """Use the `name` kernels ("numpy" or "numba") from now on."""
-    global _backend, _conv, _pool
+    global _backend, _conv, _pool, _optim
     _check_name(name, "set_backend")
-    conv_name, pool_name = _MODULES[name]
-    _conv = importlib.import_module(f".{conv_name}", __name__)
-    _pool = importlib.import_module(f".{pool_name}", __name__)
+    _conv, _pool, _optim = (importlib.import_module(f".{module}", __name__) for module in _MODULES[name])
     _backend = name
     if name == "numpy":
         threads.release_blas()
@@ -73,7 +72,7 @@ _check_name(_environment_choice, "MINITORCH_KERNELS")
 set_backend(_environment_choice)
 
 
-# ---- the kernels, as ops/conv.py and ops/pool.py call them (docstrings in numpy_conv.py, numpy_pool.py) ----
+# ---- the kernels, as ops/conv.py, ops/pool.py, optim/sgd.py call them (docstrings in the numpy_*.py files) ----
 
 def conv2d_forward(x, weight, bias, stride, padding):
     return _conv.conv2d_forward(x, weight, bias, stride, padding)
@@ -98,3 +97,8 @@ def avg_pool2d_forward(x, kernel_size, stride, padding):
 
 def avg_pool2d_backward(grad, input_shape, kernel_size, stride, padding):
     return _pool.avg_pool2d_backward(grad, input_shape, kernel_size, stride, padding)
+
+
+def sgd_update(weights, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step):
+    """One torch.optim.SGD step on one parameter, in place on weights and buffer (None without momentum)."""
+    return _optim.sgd_update(weights, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step)

@@ -10,6 +10,8 @@ from .elementwise import unbroadcast
 class MatMul(Function):
     """z = x @ y (NumPy's matmul rules: 1-D operands are promoted, leading dims broadcast)"""
 
+    new_gradients = True  # both gradients are new products (see Function)
+
     @staticmethod
     def forward(ctx, x, y):
         if x.ndim == 0 or y.ndim == 0:
@@ -48,6 +50,8 @@ class MatMul(Function):
 
 class Linear(Function):
     """z = x @ W^T + b, x of shape (..., in), W of shape (out, in), b of shape (out,)"""
+
+    new_gradients = True  # every gradient is a new product or sum (see Function)
 
     @staticmethod
     def forward(ctx, x, weight, bias=None):

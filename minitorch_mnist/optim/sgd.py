@@ -8,13 +8,13 @@ For each parameter p with gradient g, at every step:
     p = p - lr * g
 
 State per parameter (only when momentum != 0): "momentum_buffer", an array like the parameter.
-The update runs in place (NumPy's out=), into one scratch array per parameter that is not part of the
-state: with momentum and no weight decay, dampening or Nesterov (the tutorials' setting) a step allocates
-nothing.
+The update runs in place, through kernels.sgd_update: numpy_optim.py writes these formulas as NumPy
+expressions, and numba_optim.py (the default backend) applies them in one pass over each parameter.
 """
 
 import numpy as np
 
+from .. import kernels
 from .optimizer import Optimizer
 
 
@@ -34,7 +34,6 @@ class SGD(Optimizer):
         defaults = dict(lr=float(lr), momentum=float(momentum), dampening=float(dampening),
                         weight_decay=float(weight_decay), nesterov=bool(nesterov))
         super().__init__(params, defaults)
-        self._scratch = {}  # parameter -> an array like it, reused by every step (not state: nothing to save)
 
     def step(self):
         for group in self.param_groups:
@@ -45,20 +44,12 @@ class SGD(Optimizer):
                     continue
                 weights = parameter.array  # the parameter's values, updated in place
                 grad = parameter.grad.array  # read only: the parameter's .grad stays as backward left it
-                scratch = self._scratch.get(parameter)
-                if scratch is None or scratch.shape != weights.shape or scratch.dtype != weights.dtype:
-                    scratch = self._scratch[parameter] = np.empty_like(weights)
-                if weight_decay != 0:
-                    grad = np.add(grad, np.multiply(weights, weight_decay, out=scratch), out=scratch)
+                buffer, first_step = None, False
                 if momentum != 0:
                     state = self.state.setdefault(parameter, {})
                     buffer = state.get("momentum_buffer")
-                    if buffer is None:
-                        buffer = state["momentum_buffer"] = grad.copy()
-                    else:
-                        buffer *= momentum
-                        buffer += grad if dampening == 0 else (1 - dampening) * grad
-                    grad = grad + momentum * buffer if nesterov else buffer
-                # p = p - lr * g, with lr * g in the scratch array (g may already be it)
-                weights -= np.multiply(grad, lr, out=scratch)
+                    if buffer is None:  # the first step sets the buffer to the gradient
+                        buffer = state["momentum_buffer"] = np.empty_like(weights)
+                        first_step = True
+                kernels.sgd_update(weights, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step)
                 parameter._bump_version()  # a backward still pending on the old weights will now refuse to run
