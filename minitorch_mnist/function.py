@@ -158,7 +158,8 @@ def _saved_versions(saved, inputs, output):
             continue
         for tensor, role in candidates:
             if _same_memory(array, tensor.array):
-                records.append((tensor._version_counter, tensor._version_counter.value, role, tuple(tensor.shape), tensor.dtype))
+                counter = tensor._version_counter
+                records.append((counter, counter.value, role, tensor.array.shape, tensor.array.dtype))
                 break
     return records
 
@@ -179,7 +180,7 @@ class Function:
         arrays = [None if tensor is None else tensor.array for tensor in inputs]  # None: an absent input (no bias)
         output_array = np.asarray(cls.forward(ctx, *arrays, **options))
         output = Tensor(output_array, _version_counter=_shared_counter(output_array, inputs))
-        if recording and np.issubdtype(output.dtype, np.floating):  # integer results (x.long()) carry no gradient
+        if recording and output_array.dtype.kind == "f":  # integer results (x.long()) carry no gradient
             output.requires_grad = True
             output.grad_fn = Node(cls, ctx, inputs, output)
         return output

@@ -64,7 +64,7 @@ class Tensor(TensorOps, InPlaceOps):
 
     @requires_grad.setter
     def requires_grad(self, value):
-        if value and not np.issubdtype(self.array.dtype, np.floating):
+        if value and self.array.dtype.kind != "f":  # kind "f": float16, float32, float64
             raise RuntimeError(f"only floating point tensors can require gradients, got dtype {self.array.dtype}")
         self._requires_grad = bool(value)
 
