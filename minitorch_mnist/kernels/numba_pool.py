@@ -2,13 +2,17 @@
 
 Every (image, channel) plane is pooled on its own. A window is clipped to the input: padding pixels are
 never the maximum, and in the average they count as zeros (count_include_pad=True), so they add nothing.
-Only max-pooling's forward is worth a parallel loop (prange over planes, each thread owns its planes);
-the other kernels are a single cheap pass, where starting threads would cost more than it saves.
+Max-pooling's forward and backward run parallel loops (prange over planes, each thread owns its planes,
+so sums keep the serial order and results are bit-identical); average pooling is a single cheap pass,
+where starting threads would cost more than it saves.
 
 Speed notes: indices are computed on flat views and passed as np.uint64, which spares Numba its
-negative-index check (see numba_conv.py). And the max scan compares with `>` only: adding PyTorch's NaN
+negative-index check (see numba_conv.py). The max scan compares with `>` only: adding PyTorch's NaN
 rule to that comparison made the loop 3-8x slower, so NaNs are handled by a separate pass that runs only
-when the input holds a NaN.
+when the input holds a NaN. The usual 2x2 window with stride 2 has its own loop, _max_forward_2x2: a
+fixed window chosen with selects (no branch to mispredict on random data) and the NaN count folded in.
+LeNet's pool1 at batch 128, (128, 6, 26, 26): 1.50 ms with the general loop, 0.31 ms with that one;
+its backward on two threads 0.15 ms instead of 0.29 ms (python benchmarks/bench_kernels.py).
 """
 
 import numpy as np
@@ -52,6 +56,38 @@ def _max_forward(planes, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, o
     return out, argmax
 
 
+@njit(parallel=PRANGE_ONLY, cache=True)
+def _max_forward_2x2(planes, out_h, out_w):
+    """_max_forward for the usual window (2x2, stride 2, no padding), written out: four loads and three compares
+    done with selects instead of branches, so random data costs no mispredicted jumps (4x faster, see module
+    docstring). Same rule: strictly greater from -inf, the first of tied maxima wins. Also counts NaNs per plane."""
+    n_planes, height, width = planes.shape
+    out = np.empty((n_planes, out_h, out_w), dtype=planes.dtype)
+    argmax = np.empty((n_planes, out_h, out_w), dtype=np.int64)
+    nans = np.zeros(n_planes, dtype=np.int64)
+    source = planes.reshape(planes.size)
+    out_flat, argmax_flat = out.reshape(out.size), argmax.reshape(argmax.size)
+    minus_infinity = planes.dtype.type(-np.inf)
+    for plane in prange(n_planes):  # each thread owns whole planes of out, argmax and nans
+        plane_start = plane * height * width
+        nan_count = 0
+        for p in range(out_h):
+            for q in range(out_w):
+                top_left = 2 * p * width + 2 * q  # the window's pixels: top_left, +1, +width, +width+1
+                best, best_index = minus_infinity, top_left
+                for index in (top_left, top_left + 1, top_left + width, top_left + width + 1):
+                    value = source[np.uint64(plane_start + index)]
+                    nan_count += value != value
+                    greater = value > best
+                    best = value if greater else best
+                    best_index = index if greater else best_index
+                position = np.uint64((plane * out_h + p) * out_w + q)
+                out_flat[position] = best
+                argmax_flat[position] = best_index
+        nans[plane] = nan_count
+    return out, argmax, nans
+
+
 @njit(cache=True)
 def _count_nans(planes):
     flat = planes.reshape(planes.size)
@@ -78,11 +114,11 @@ def _nan_windows(planes, out, argmax, kernel_h, kernel_w, stride_h, stride_w, pa
                             argmax[plane, p, q] = r * width + c
 
 
-@njit(cache=True)
+@njit(parallel=PRANGE_ONLY, cache=True)
 def _max_backward(grad, argmax, grad_x):
     n_planes, out_h, out_w = grad.shape
-    grad_x[:] = 0
-    for plane in range(n_planes):
+    for plane in prange(n_planes):  # each thread owns whole planes of grad_x, summed in the same order as serially
+        grad_x[plane, :] = 0
         for p in range(out_h):
             for q in range(out_w):
                 # += because overlapping windows may share their maximum
@@ -140,8 +176,13 @@ def max_pool2d_forward(x, kernel_size, stride, padding):
     out_h, out_w = _out_size(x.shape, kernel_size, stride, padding)
     planes = _planes(x)
     with threads.numba_region():
-        out, argmax = _max_forward(planes, *kernel_size, *stride, *padding, out_h, out_w)
-    if _count_nans(planes):
+        if kernel_size == stride == (2, 2) and padding == (0, 0):
+            out, argmax, nans = _max_forward_2x2(planes, out_h, out_w)
+            has_nan = nans.any()
+        else:
+            out, argmax = _max_forward(planes, *kernel_size, *stride, *padding, out_h, out_w)
+            has_nan = _count_nans(planes) > 0
+    if has_nan:
         _nan_windows(planes, out, argmax, *kernel_size, *stride, *padding)
     shape = x.shape[:2] + (out_h, out_w)
     return out.reshape(shape), argmax.reshape(shape)
@@ -151,7 +192,8 @@ def max_pool2d_backward(grad, argmax, input_shape):
     """dL/dx[argmax] += grad: each window sends its gradient to the pixel that was its maximum."""
     n, c, h, w = input_shape
     grad_x = np.empty((n * c, h * w), dtype=grad.dtype)
-    _max_backward(_planes(grad), _planes(argmax), grad_x)
+    with threads.numba_region():
+        _max_backward(_planes(grad), _planes(argmax), grad_x)
     return grad_x.reshape(input_shape)
 
 
