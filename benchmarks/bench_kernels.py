@@ -1,4 +1,4 @@
-"""Per-op speed of the engine's conv and pooling kernels against PyTorch on the CPU, each in its own process.
+"""Per-op speed of the engine's conv, pooling and ReLU kernels against PyTorch on the CPU, each in its own process.
 
     python benchmarks/bench_kernels.py                          # Numba kernels vs torch, batch 64 and 128, 2 threads
     python benchmarks/bench_kernels.py --backends numba numpy --batch-sizes 64 --repeats 100
@@ -8,6 +8,7 @@
 The ops are the layers of the two conv models, with their shapes:
     LeNet: conv 1->6 k3 on 28x28, max-pool 2, conv 6->16 k3 on 13x13, max-pool 2
     CNN:   conv 1->16 k3 s2 p1 on 28x28, conv 16->16 k3 s2 p1 on 14x14, conv 16->10 k3 s2 p1 on 7x7, avg-pool 4
+    and each model's first ReLU (after conv1)
 Each framework runs in a worker process of its own (never torch and the engine in one process), started as
     python benchmarks/bench_kernels.py --worker engine-numba --batch-size 64 ...
 which prints one JSON line. A worker warms up (which compiles the Numba kernels), then times every op
@@ -40,6 +41,8 @@ OPS = {
     "cnn conv2": ("conv", (16, 14, 14), dict(out_channels=16, kernel=3, stride=2, padding=1)),
     "cnn conv3": ("conv", (16, 7, 7), dict(out_channels=10, kernel=3, stride=2, padding=1)),
     "cnn avgpool": ("avg", (10, 4, 4), dict(kernel=4)),
+    "lenet relu1": ("relu", (6, 26, 26), {}),
+    "cnn relu1": ("relu", (16, 14, 14), {}),
 }
 
 
@@ -85,6 +88,8 @@ def engine_worker(args):
         tensors = {key: mm.tensor(value, requires_grad=True) for key, value in arrays.items()}
         if kind == "conv":
             op = lambda: conv2d(tensors["x"], tensors["weight"], tensors["bias"], options["stride"], options["padding"])
+        elif kind == "relu":
+            op = lambda: mm.relu(tensors["x"])
         else:
             pool = max_pool2d if kind == "max" else avg_pool2d
             op = lambda: pool(tensors["x"], options["kernel"])
@@ -112,6 +117,8 @@ def torch_worker(args):
         tensors = {key: torch.tensor(value, requires_grad=True) for key, value in arrays.items()}
         if kind == "conv":
             op = lambda: F.conv2d(tensors["x"], tensors["weight"], tensors["bias"], options["stride"], options["padding"])
+        elif kind == "relu":
+            op = lambda: F.relu(tensors["x"])
         else:
             pool = F.max_pool2d if kind == "max" else F.avg_pool2d
             op = lambda: pool(tensors["x"], options["kernel"])

@@ -9,7 +9,8 @@ import torch.nn.functional as F
 
 import minitorch_mnist as mm
 from minitorch_mnist import kernels
-from minitorch_mnist.kernels import numba_conv, numba_optim, numba_pool, numpy_conv, numpy_optim, numpy_pool, threads
+from minitorch_mnist.kernels import (numba_activation, numba_conv, numba_optim, numba_pool, numpy_activation, numpy_conv,
+                                     numpy_optim, numpy_pool, threads)
 from minitorch_mnist.kernels.im2col import col2im, im2col
 from minitorch_mnist.ops.conv import conv2d
 from minitorch_mnist.ops.pool import max_pool2d
@@ -152,6 +153,30 @@ def test_numba_kernels_are_deterministic(rng):
     for _ in range(3):
         for a, b in zip(first, run()):
             assert np.array_equal(a, b)
+
+
+# ---- the ReLU backward ----
+
+@pytest.mark.parametrize("dtype", DTYPES + [np.float16], ids=["float64", "float32", "float16 (NumPy's)"])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed"])
+def test_relu_twins_agree_with_torch(dtype, layout, rng):
+    """0 where the output is <= 0, the gradient where it is > 0 or NaN, inf and NaN gradients blocked to 0."""
+    output = np.maximum(rng.standard_normal((6, 9)), 0).astype(dtype)
+    output[0, :3] = [np.nan, 0.0, -0.0]
+    grad = rng.standard_normal((6, 9)).astype(dtype)
+    grad[1, :4] = [np.inf, -np.inf, np.nan, -1.0]
+    output[1, :4] = [0.0, 2.0, 0.0, 0.0]
+    if layout == "transposed":
+        output, grad = np.ascontiguousarray(output.T).T, np.ascontiguousarray(grad.T).T
+    expected = torch.ops.aten.threshold_backward(torch.from_numpy(grad), torch.from_numpy(output), 0).numpy()
+    expected_forward = torch.relu(torch.from_numpy(grad)).numpy()  # grad holds NaN, inf, -inf and -1 here
+    for module in (numpy_activation, numba_activation):
+        grad_x = module.relu_backward(grad, output)
+        assert grad_x.dtype == dtype
+        assert np.array_equal(grad_x, expected, equal_nan=True), module.__name__
+        z = module.relu_forward(grad)
+        assert z.dtype == dtype
+        assert np.array_equal(z, expected_forward, equal_nan=True), module.__name__
 
 
 # ---- the optimizer update ----

@@ -2,13 +2,13 @@
 same results).
 
 Two backends hold the same functions with the same signatures:
-    numpy : numpy_conv.py (im2col.py), numpy_pool.py and numpy_optim.py, readable, vectorised NumPy
-    numba : numba_conv.py, numba_pool.py and numba_optim.py, compiled loops (the default)
+    numpy : numpy_conv.py (im2col.py), numpy_pool.py, numpy_activation.py and numpy_optim.py, readable NumPy
+    numba : numba_conv.py, numba_pool.py, numba_activation.py and numba_optim.py, compiled loops (the default)
 
 Choose one with the environment variable MINITORCH_KERNELS=numpy|numba (read at import), or while running:
     kernels.set_backend("numpy"); kernels.get_backend()
     with kernels.use_backend("numpy"): ...
-ops/conv.py, ops/pool.py and optim/sgd.py call the functions at the bottom of this file, which forward to the
+ops/conv.py, ops/pool.py, ops/elementwise.py (ReLU) and optim/sgd.py call the functions at the bottom of this file, which forward to the
 chosen backend, so the ops are the same for both.
 
 Threads, as in PyTorch: kernels.set_num_threads(n) (Numba's and, process-wide, NumPy's BLAS threads),
@@ -27,12 +27,12 @@ from . import threads
 from .threads import follow_load_in_blas, get_num_threads, set_num_threads
 
 BACKENDS = ("numba", "numpy")
-_MODULES = {  # backend -> (conv, pool, optimizer modules), imported the first time the backend is used
-    "numpy": ("numpy_conv", "numpy_pool", "numpy_optim"),
-    "numba": ("numba_conv", "numba_pool", "numba_optim"),
+_MODULES = {  # backend -> (conv, pool, activation, optimizer modules), imported the first time the backend is used
+    "numpy": ("numpy_conv", "numpy_pool", "numpy_activation", "numpy_optim"),
+    "numba": ("numba_conv", "numba_pool", "numba_activation", "numba_optim"),
 }
 _backend = None
-_conv = _pool = _optim = None
+_conv = _pool = _activation = _optim = None
 
 
 def _check_name(name, where):
@@ -42,9 +42,9 @@ def _check_name(name, where):
 
 def set_backend(name):
     """Use the `name` kernels ("numpy" or "numba") from now on."""
-    global _backend, _conv, _pool, _optim
+    global _backend, _conv, _pool, _activation, _optim
     _check_name(name, "set_backend")
-    _conv, _pool, _optim = (importlib.import_module(f".{module}", __name__) for module in _MODULES[name])
+    _conv, _pool, _activation, _optim = (importlib.import_module(f".{module}", __name__) for module in _MODULES[name])
     _backend = name
     if name == "numpy":
         threads.release_blas()
@@ -72,7 +72,7 @@ _check_name(_environment_choice, "MINITORCH_KERNELS")
 set_backend(_environment_choice)
 
 
-# ---- the kernels, as ops/conv.py, ops/pool.py, optim/sgd.py call them (docstrings in the numpy_*.py files) ----
+# ---- the kernels, as ops/conv.py, ops/pool.py, ops/elementwise.py, optim/sgd.py call them (docstrings in the numpy_*.py files) ----
 
 def conv2d_forward(x, weight, bias, stride, padding):
     return _conv.conv2d_forward(x, weight, bias, stride, padding)
@@ -97,6 +97,16 @@ def avg_pool2d_forward(x, kernel_size, stride, padding):
 
 def avg_pool2d_backward(grad, input_shape, kernel_size, stride, padding):
     return _pool.avg_pool2d_backward(grad, input_shape, kernel_size, stride, padding)
+
+
+def relu_forward(x):
+    """z = max(x, 0), NaN kept."""
+    return _activation.relu_forward(x)
+
+
+def relu_backward(grad, output):
+    """dL/dx of z = relu(x), from the upstream gradient and the output z."""
+    return _activation.relu_backward(grad, output)
 
 
 def sgd_update(weights, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step):

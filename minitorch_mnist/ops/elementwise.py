@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .. import kernels
 from ..function import Function
 
 
@@ -162,20 +163,16 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx, x):
-        z = np.maximum(x, 0)  # NaN stays NaN, as in PyTorch
+        z = kernels.relu_forward(x)  # NaN stays NaN, as in PyTorch (kernels/numpy_activation.py)
         ctx.save(z)
         return z
 
     @staticmethod
     def backward(ctx, grad):
         (z,) = ctx.saved
-        # dz/dx = 0 where z <= 0, else 1 (PyTorch takes 0 at x == 0 and passes the gradient through at NaN)
-        passes = ~(z <= 0)  # True at NaN too
-        with np.errstate(invalid="ignore"):  # inf * 0 = nan here, set to exactly 0 just below
-            grad_x = grad * passes  # several times faster than np.where
-        if not np.isfinite(grad).all():  # a blocked entry must be exactly 0, as in PyTorch
-            grad_x[~passes] = 0
-        return (grad_x,)
+        # dz/dx = 0 where z <= 0, else 1 (PyTorch takes 0 at x == 0 and passes the gradient through at NaN);
+        # kernels/numpy_activation.py writes it in NumPy, numba_activation.py in one compiled pass
+        return (kernels.relu_backward(grad, z),)
 
 
 class Cast(Function):
