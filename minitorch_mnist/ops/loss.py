@@ -60,23 +60,24 @@ def check_target(logp, target, weight=None, ignore_index=-100):
     if weight is not None and weight.shape != (classes,):
         raise RuntimeError(f"nll_loss: weight tensor should be defined either for all {classes} classes or no classes "
                            f"but got weight tensor of shape: {list(weight.shape)}")
-    used = target[target != ignore_index]
-    out_of_range = (used < 0) | (used >= classes)
-    if out_of_range.any():
-        raise IndexError(f"nll_loss: target {used[out_of_range][0]} is out of bounds for {classes} classes")
+    if target.size and (target.min() < 0 or target.max() >= classes):  # two reductions; the mask only on error
+        used = target[target != ignore_index]
+        out_of_range = (used < 0) | (used >= classes)
+        if out_of_range.any():
+            raise IndexError(f"nll_loss: target {used[out_of_range][0]} is out of bounds for {classes} classes")
     return classes
 
 
 def rows(logp):
     """logp as a (M, C) matrix, one row per sample and position (the class dim moved last)."""
-    if logp.ndim == 1:
-        return logp[None, :]
+    if logp.ndim <= 2:
+        return logp.reshape(-1, logp.shape[-1])
     return np.moveaxis(logp, 1, -1).reshape(-1, logp.shape[1])
 
 
 def unrows(matrix, shape):
     """Undo rows(): the (M, C) matrix back in the input's layout."""
-    if len(shape) == 1:
+    if len(shape) <= 2:
         return matrix.reshape(shape)
     return np.moveaxis(matrix.reshape(shape[:1] + shape[2:] + shape[1:2]), -1, 1)
 
@@ -94,9 +95,9 @@ class NLLLoss(Function):
         check_target(logp, target, weight, ignore_index)
         flat_target = target.reshape(-1)
         kept = flat_target != ignore_index
-        safe_target = np.where(kept, flat_target, 0).astype(np.int64)  # an ignored row reads class 0, then weighs 0
-        row_weight = (np.ones(len(safe_target), logp.dtype) if weight is None else weight[safe_target]) * kept
-        row_weight = row_weight.astype(logp.dtype, copy=False)
+        safe_target = flat_target if kept.all() else np.where(kept, flat_target, 0)  # an ignored row reads class 0,
+        safe_target = safe_target.astype(np.int64, copy=False)                          # then weighs 0
+        row_weight = kept.astype(logp.dtype) if weight is None else (weight[safe_target] * kept).astype(logp.dtype)
         losses = -row_weight * rows(logp)[np.arange(len(safe_target)), safe_target]
         ctx.input_shape, ctx.target_shape, ctx.reduction = logp.shape, target.shape, reduction
         ctx.safe_target, ctx.row_weight, ctx.kept = safe_target, row_weight, kept
