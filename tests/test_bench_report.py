@@ -1,6 +1,7 @@
-"""The benchmark's reporting rules (no timing here): a disturbed cell never yields a ratio, and busy loops
-started on purpose do not count as other processes' load."""
+"""The benchmark's reporting rules (no timing here): a disturbed cell never yields a ratio, busy loops started on
+purpose do not count as other processes' load, and the step profiler runs on both sides."""
 
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,3 +33,13 @@ def test_busy_cores_count_as_the_benchmarks_own_cpu_time():
         assert busy.processes[0].poll() is None
     assert gained > 0.2, "the busy loop's CPU time must count as ours, not as other processes' load"
     assert busy.processes[0].poll() is not None and not bench_report._BUSY_PIDS
+
+
+def test_profile_step_names_the_same_layer_on_both_sides():
+    """benchmarks/profile_step.py: one worker per framework; both tables list the linear layer's ops."""
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "profile_step.py"
+    done = subprocess.run([sys.executable, str(script), "--model", "logistic", "--batch-size", "4", "--steps", "2",
+                           "--warmup", "1", "--top", "40"], capture_output=True, text=True, timeout=300, check=True)
+    engine, torch_part = done.stdout.split("\ntorch: ")
+    assert "Linear forward" in engine and "Linear backward" in engine and "optimizer step" in engine
+    assert "aten::addmm" in torch_part
