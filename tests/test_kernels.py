@@ -9,8 +9,8 @@ import torch.nn.functional as F
 
 import minitorch_mnist as mm
 from minitorch_mnist import kernels
-from minitorch_mnist.kernels import (numba_activation, numba_conv, numba_optim, numba_pool, numpy_activation, numpy_conv,
-                                     numpy_optim, numpy_pool, threads)
+from minitorch_mnist.kernels import (numba_activation, numba_conv, numba_im2col, numba_optim, numba_pool, numpy_activation,
+                                     numpy_conv, numpy_optim, numpy_pool, threads)
 from minitorch_mnist.kernels.im2col import col2im, im2col
 from minitorch_mnist.ops.conv import conv2d
 from minitorch_mnist.ops.pool import max_pool2d
@@ -29,6 +29,7 @@ CONV_CASES = [
     ((4, 16, 14, 14), (16, 16, 3, 3), (2, 2), (1, 1)),
     ((2, 6, 13, 13), (16, 6, 3, 3), (1, 1), (0, 0)),
     ((2, 3, 9, 10), (7, 3, 2, 4), (3, 2), (1, 2)),
+    ((3, 2, 9, 8), (4, 2, 3, 2), (1, 2), (0, 1)),  # stride only along the width: the columns come from tables
 ]
 
 # (N, C, H, W), kernel_size, stride, padding
@@ -76,13 +77,16 @@ def test_im2col_numba_copies_exactly_and_col2im_is_its_adjoint(x_shape, w_shape,
     x = rng.standard_normal(x_shape)
     cols = im2col(x, w_shape[2:], stride, padding)  # (K, N*L)
     out_h, out_w = numba_conv._out_size(x_shape, w_shape[2:], stride, padding)
-    block = numba_conv._tile_cols(x, 0, x_shape[0], cols.shape[0], *w_shape[2:], *stride, *padding, out_h, out_w)
+    tables = numba_im2col.tap_tables(*w_shape[2:], *stride, *padding, *x_shape[2:], out_h, out_w)  # stride > 1 only
+    block = numba_im2col.tile_cols(x, 0, x_shape[0], cols.shape[0], *w_shape[2:], *stride, *padding, out_h, out_w,
+                                   tables)
     assert np.array_equal(block, cols), "im2col is a copy: both backends must build the very same columns"
     # <im2col(x), y> == <x, col2im(y)> for any x and y: col2im really is im2col's gradient
     y = rng.standard_normal(cols.shape)
     assert np.isclose(np.sum(cols * y), np.sum(x * col2im(y, x_shape, w_shape[2:], stride, padding)), rtol=1e-12)
     image = np.empty(x_shape[1:])
-    numba_conv._col2im_from(y, 0, image, *w_shape[2:], *stride, *padding, out_h, out_w)
+    padded = np.empty((x_shape[1], x_shape[2] + 2 * padding[0], x_shape[3] + 2 * padding[1]))  # stride 1 only
+    numba_im2col.col2im_into(y, 0, image, padded, tables, *w_shape[2:], *stride, *padding, out_h, out_w)
     assert np.allclose(image, col2im(y, x_shape, w_shape[2:], stride, padding)[0], rtol=1e-12, atol=1e-12)
 
 

@@ -13,15 +13,16 @@ worked on; the backward rebuilds them from x, which costs less than storing all 
 times C*H*W) and reading it back from memory. The backward computes both gradients in one pass over
 the tiles, so each tile's gradient block and columns are made once and used twice.
 
-Two speed notes for the reader:
+Speed notes for the reader:
 - Numba treats a negative index as counting from the end, which costs a check on every access and
   stops the compiler from using SIMD. Where an inner loop's index is not simply range(n), it is passed
   as np.uint64 (it is never negative), which skips the check: im2col/col2im ran 3-4x faster for it.
 - The matrix products work on small blocks of rows (see _add_product), which made them 1.3-1.8x faster
   than one row at a time.
-- What is left is mostly im2col: in a forward of the CNN's conv2 on one thread, the products take 0.15 ms
-  (over 90 GFLOP/s) and building the columns 0.45 ms. im2col and col2im work on a zero-padded copy of the
-  image, so that their loops carry no bounds tests (0.51 -> 0.45 ms there, 0.24 -> 0.15 ms for LeNet's conv2).
+- Building the columns (numba_im2col.py) used to cost more than the products: in a forward of the CNN's
+  conv2 on one thread, 0.45 ms against 0.15 ms (over 90 GFLOP/s). Reading stride-2 images through a table
+  of pixel indices instead of row by row made the CNN's conv2 and conv3 take 0.5x-0.7x of their former
+  time, forward and backward, with the same bits (numba_im2col.py has the details).
 """
 
 import numba
@@ -30,62 +31,11 @@ from numba import njit, prange
 
 from . import threads
 from .im2col import output_size
+from .numba_im2col import col2im_into, tap_tables, tile_cols
 from .numba_options import FASTMATH, PRANGE_ONLY
 
 TILE_COLUMNS = 512  # columns a tile aims for
 TILE_BYTES = 256 * 1024  # and the most its block may take (well within a core's L2 cache)
-
-
-@njit(cache=True)
-def _im2col_into(image, cols, first_column, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w):
-    """Copy the patches of one image (C, H, W) into columns first_column.. of cols (K, P); padding is 0.
-
-    The image is first copied into a zero-padded one, so that the copy loops below need no bounds checks
-    or branches: with the small outputs of these models (4x4 to 14x14) the innermost loop is only out_w long,
-    and tests in it cost more than the copy (this made im2col about 2x faster than clipping each row).
-    """
-    channels, height, width = image.shape
-    padded_h, padded_w = height + 2 * pad_h, width + 2 * pad_w
-    if pad_h == 0 and pad_w == 0:
-        padded = image
-    else:
-        padded = np.zeros((channels, padded_h, padded_w), dtype=image.dtype)
-        padded[:, pad_h:pad_h + height, pad_w:pad_w + width] = image
-    source = padded.reshape(padded.size)  # flat views: the index arithmetic is written out once
-    target = cols.reshape(cols.size)
-    for c in range(channels):
-        for i in range(kernel_h):
-            for j in range(kernel_w):
-                row_start = ((c * kernel_h + i) * kernel_w + j) * cols.shape[1] + first_column
-                for p in range(out_h):
-                    start = row_start + p * out_w  # entry of output pixel (p, 0) in this row
-                    source_start = (c * padded_h + p * stride_h + i) * padded_w + j  # its pixel, in the padded image
-                    for q in range(out_w):
-                        target[np.uint64(start + q)] = source[np.uint64(source_start + q * stride_w)]
-
-
-@njit(cache=True)
-def _col2im_from(cols, first_column, image, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w):
-    """The adjoint of _im2col_into: image (C, H, W) = the sum of the column entries copied from each pixel.
-
-    Like _im2col_into it works on a zero-padded image, without branches, and then keeps its inside: the
-    entries that were copies of the padding have nowhere to go.
-    """
-    channels, height, width = image.shape
-    padded_h, padded_w = height + 2 * pad_h, width + 2 * pad_w
-    padded = np.zeros((channels, padded_h, padded_w), dtype=image.dtype)
-    target = padded.reshape(padded.size)
-    source = cols.reshape(cols.size)
-    for c in range(channels):
-        for i in range(kernel_h):
-            for j in range(kernel_w):
-                row_start = ((c * kernel_h + i) * kernel_w + j) * cols.shape[1] + first_column
-                for p in range(out_h):
-                    start = row_start + p * out_w
-                    target_start = (c * padded_h + p * stride_h + i) * padded_w + j
-                    for q in range(out_w):
-                        target[np.uint64(target_start + q * stride_w)] += source[np.uint64(start + q)]
-    image[:] = padded[:, pad_h:pad_h + height, pad_w:pad_w + width]
 
 
 @njit(cache=True, fastmath=FASTMATH)
@@ -195,26 +145,17 @@ def _tile_grad(grad, first, last):
     return block
 
 
-@njit(cache=True)
-def _tile_cols(x, first, last, n_rows, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w):
-    """The columns of images first..last-1 side by side, in a block of their own: (K, images * L)."""
-    n_cols = out_h * out_w
-    cols = np.empty((n_rows, (last - first) * n_cols), dtype=x.dtype)
-    for n in range(first, last):
-        _im2col_into(x[n], cols, (n - first) * n_cols, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w,
-                     out_h, out_w)
-    return cols
-
-
 @njit(parallel=PRANGE_ONLY, cache=True)
 def _forward(x, weight_rows, bias, per_tile, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w):
     n_images = x.shape[0]
     n_out, n_rows = weight_rows.shape
     n_cols = out_h * out_w
     out = np.empty((n_images, n_out, n_cols), dtype=x.dtype)
+    tables = tap_tables(kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, x.shape[2], x.shape[3], out_h, out_w)
     for tile in prange((n_images + per_tile - 1) // per_tile):  # each thread owns whole tiles of images
         first, last = tile * per_tile, min((tile + 1) * per_tile, n_images)
-        cols = _tile_cols(x, first, last, n_rows, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w)
+        cols = tile_cols(x, first, last, n_rows, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w,
+                         tables)
         # product = b + W @ cols (written straight into out when the tile is one image)
         product = out[first] if last - first == 1 else np.empty((n_out, cols.shape[1]), dtype=x.dtype)
         for o in range(n_out):
@@ -238,17 +179,22 @@ def _backward(grad, x, weight_columns, per_tile, compute_input_grad, kernel_h, k
     grad_x = np.empty(x.shape if compute_input_grad else (0, 0, 0, 0), dtype=grad.dtype)
     # each tile adds its images into its own partial weight gradient; the partials are summed in tile order
     partial = np.zeros((n_tiles, n_out, n_rows), dtype=grad.dtype)
+    tables = tap_tables(kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, x.shape[2], x.shape[3], out_h, out_w)
     for tile in prange(n_tiles):  # each thread owns whole tiles: their grad_x[n] and partial[tile]
         first, last = tile * per_tile, min((tile + 1) * per_tile, n_images)
         block = _tile_grad(grad, first, last)
-        cols = _tile_cols(x, first, last, n_rows, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w)
+        cols = tile_cols(x, first, last, n_rows, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w,
+                         tables)
         _add_product_transposed(block, cols, partial[tile])  # dL/dW += grad @ cols^T
         if compute_input_grad:
             grad_cols = np.zeros((n_rows, block.shape[1]), dtype=grad.dtype)
             _add_product(weight_columns, block, grad_cols)  # dL/dcols = W^T @ grad
+            # col2im's zero-padded buffer, for stride_w == 1 (one for the tile; unused, and empty, otherwise)
+            padded = np.empty((x.shape[1], x.shape[2] + 2 * pad_h, x.shape[3] + 2 * pad_w) if stride_w == 1
+                              else (0, 0, 0), dtype=grad.dtype)
             for n in range(first, last):  # dL/dx = col2im(dL/dcols)
-                _col2im_from(grad_cols, (n - first) * n_cols, grad_x[n], kernel_h, kernel_w, stride_h, stride_w,
-                             pad_h, pad_w, out_h, out_w)
+                col2im_into(grad_cols, (n - first) * n_cols, grad_x[n], padded, tables, kernel_h, kernel_w, stride_h,
+                            stride_w, pad_h, pad_w, out_h, out_w)
     grad_weight = np.zeros((n_out, n_rows), dtype=grad.dtype)
     for tile in range(n_tiles):
         grad_weight += partial[tile]
