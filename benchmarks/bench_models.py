@@ -21,7 +21,9 @@ What a worker measures, after warm-up batches (which compile the Numba kernels):
               correct predictions (the accuracy is a sanity check that the model really trained);
   memory      the worker's peak resident set size (getrusage ru_maxrss): interpreter, libraries, both data
               sets and the training itself; for CUDA also the peak of torch.cuda.max_memory_allocated.
-Reported: the median over --repeats. Tables go to stdout; JSON, CSV, Markdown and a PNG chart to --out.
+Reported: the median over --repeats; with --rounds N every cell runs N times, round after round, and reports the
+round with the median time (min-max over all rounds). Tables go to stdout; JSON, CSV, Markdown and a PNG chart to
+--out.
 """
 
 import argparse
@@ -391,31 +393,48 @@ def run_all(args):
                   warmup_batches=args.warmup_batches, train_batches=None if args.full_epochs else args.train_batches,
                   full_epochs=args.full_epochs, test_batch_size=args.test_batch_size,
                   test_samples=args.test_samples, threads=args.threads, seed=args.seed, lr=LR, momentum=MOMENTUM,
-                  wait_for_quiet=args.wait_for_quiet, retry_noisy=args.retry_noisy, busy_cores=args.busy_cores)
+                  wait_for_quiet=args.wait_for_quiet, retry_noisy=args.retry_noisy, busy_cores=args.busy_cores,
+                  rounds=args.rounds)
     report = dict(machine=bench_report.machine_info(probe), config=config, results=[],
                   started=time.strftime("%Y-%m-%d %H:%M:%S"))
 
     cells = [(m, b, f) for m, b, f in itertools.product(args.models, args.batch_sizes, frameworks)
              if HAND_WRITTEN.get(f, m) == m]  # the hand-written NumPy net exists only for its own model
     started = time.perf_counter()
+    by_cell = {cell: [] for cell in cells}  # each cell's result in every round
     with tempfile.TemporaryDirectory(prefix="bench_mnist_") as cache, bench_report.BusyCores(args.busy_cores):
         report["data"] = prepare_data_cache(cache, args.data_dir)
-        for i, (model, batch_size, framework) in enumerate(cells, start=1):
-            tries = []
-            while not tries or (len(tries) <= args.retry_noisy and bench_report.disturbed(tries[-1])):
-                note = f" (try {len(tries) + 1})" if tries else ""
-                print(f"[{i}/{len(cells)}] {model}, batch {batch_size}, {framework}{note} ...", end=" ",
-                      file=sys.stderr, flush=True)
-                tries.append(run_cell(args, framework, model, batch_size, cache))
-                print(bench_report.progress_line(tries[-1]), file=sys.stderr, flush=True)
-            ok = [r for r in tries if r["status"] == "ok"] or tries
-            result = min(ok, key=lambda r: r.get("epoch_s", 0.0))  # interference only ever adds time
-            result["tries"] = len(tries)
-            report["results"].append(result)
-            bench_report.write_json(out / "results.json", report)  # after each cell: an interrupted run keeps them
+        for round_number in range(1, args.rounds + 1):
+            for i, (model, batch_size, framework) in enumerate(cells, start=1):
+                tries = []
+                while not tries or (len(tries) <= args.retry_noisy and bench_report.disturbed(tries[-1])):
+                    note = f" (try {len(tries) + 1})" if tries else ""
+                    where = f"round {round_number}/{args.rounds}, " if args.rounds > 1 else ""
+                    print(f"[{where}{i}/{len(cells)}] {model}, batch {batch_size}, {framework}{note} ...", end=" ",
+                          file=sys.stderr, flush=True)
+                    tries.append(run_cell(args, framework, model, batch_size, cache))
+                    print(bench_report.progress_line(tries[-1]), file=sys.stderr, flush=True)
+                ok = [r for r in tries if r["status"] == "ok"] or tries
+                result = min(ok, key=lambda r: r.get("epoch_s", 0.0))  # interference only ever adds time
+                result["tries"] = len(tries)
+                by_cell[(model, batch_size, framework)].append(result)
+                report["results"] = [combine_rounds(rounds) for rounds in by_cell.values() if rounds]
+                bench_report.write_json(out / "results.json", report)  # after each cell: an interrupted run keeps them
     report["total_s"] = time.perf_counter() - started
     print(bench_report.write_all(out, report))
     return 0 if all(r["status"] == "ok" for r in report["results"]) else 1
+
+
+def combine_rounds(rounds):
+    """One cell over --rounds rounds: the round with the median epoch time, its min-max widened to all rounds."""
+    ok = [r for r in rounds if r["status"] == "ok"]
+    if not ok:
+        return rounds[-1]
+    ok.sort(key=lambda r: r["epoch_s"])
+    result = dict(ok[(len(ok) - 1) // 2])  # the median round (the lower middle one for an even count)
+    result.update(rounds=len(rounds), rounds_epoch_s=[r["epoch_s"] for r in ok],
+                  epoch_s_min=min(r["epoch_s_min"] for r in ok), epoch_s_max=max(r["epoch_s_max"] for r in ok))
+    return result
 
 
 def positive_int(text):
@@ -441,6 +460,9 @@ def build_parser():
                         help="default: engine-numpy, engine-numba, numpy-mlp (the MLP only), torch-cpu, and "
                              "torch-cuda when CUDA is available")
     parser.add_argument("--repeats", type=positive_int, default=3, help="timed repetitions; the median is reported")
+    parser.add_argument("--rounds", type=positive_int, default=1,
+                        help="run every cell this many times, round after round (so each framework meets the "
+                             "machine's slow and fast spells alike); a cell reports its median round, min-max over all")
     parser.add_argument("--warmup-batches", type=non_negative_int, default=5,
                         help="untimed training batches first (they compile the Numba kernels)")
     parser.add_argument("--train-batches", type=positive_int, default=200,

@@ -282,7 +282,11 @@ def method_note(report):
     else:
         how = (f"seconds per epoch extrapolated to 60,000 samples from {config['train_batches']} timed training "
                f"batches per repeat")
-    return (f"{how}; median of {config['repeats']} repeats after {config['warmup_batches']} warm-up batches; "
+    rounds = config.get("rounds", 1)
+    median = (f"median of {config['repeats']} repeats" if rounds == 1 else
+              f"the median over {rounds} rounds (every cell once per round) of the median of {config['repeats']} "
+              f"repeats, min-max over all rounds")
+    return (f"{how}; {median} after {config['warmup_batches']} warm-up batches; "
             f"SGD lr {config['lr']} momentum {config['momentum']}, cross-entropy; inference on "
             f"{config['test_samples']:,} test images in batches of {config['test_batch_size']} under no_grad; "
             f"peak RSS = the worker process's ru_maxrss (interpreter, libraries and both data sets included); "

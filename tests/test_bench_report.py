@@ -43,3 +43,12 @@ def test_profile_step_names_the_same_layer_on_both_sides():
     engine, torch_part = done.stdout.split("\ntorch: ")
     assert "Linear forward" in engine and "Linear backward" in engine and "optimizer step" in engine
     assert "aten::addmm" in torch_part
+
+
+def test_rounds_report_the_median_round_with_the_spread_of_all():
+    import bench_models
+
+    rounds = [_cell("engine-numba", seconds, 0.0) for seconds in (3.0, 1.0, 2.0)]
+    combined = bench_models.combine_rounds(rounds)
+    assert combined["epoch_s"] == 2.0 and combined["rounds_epoch_s"] == [1.0, 2.0, 3.0]
+    assert combined["epoch_s_min"] == 1.0 and combined["epoch_s_max"] == 3.0 * 1.1
