@@ -5,7 +5,8 @@ one gradient per input, sent along Node.next: to the Node that made the input, o
 .grad accumulates it. Nodes are visited consumers-first, so a Node runs only once every consumer has reported.
 A leaf's first gradient is stored as its .grad without a copy when it is an array nobody else refers to (a sum
 made here, or the result of a Function whose new_gradients is True), as PyTorch does; otherwise it is copied,
-so that .grad never shares memory with another gradient, a hook's result or the `gradient` passed in.
+so that .grad never shares memory with another gradient, an array a hook saw or returned, or the `gradient`
+passed in.
 """
 
 import numpy as np
@@ -25,8 +26,8 @@ def run_backward(root, gradient, retain_graph):
         if grad is None:  # every consumer returned None for it: nothing to send on
             continue
         if not isinstance(vertex, Node):  # a leaf Tensor
-            hooked = vertex._run_hooks(grad)
-            vertex._accumulate(hooked, copy=not (vertex in new and hooked is grad))
+            # a hook may keep the array it is given, or return one it keeps: then .grad must be a copy
+            vertex._accumulate(vertex._run_hooks(grad), copy=not (vertex in new and not vertex._hooks))
             continue
         for input_grad, edge in zip(_run_node(vertex, grad, retain_graph), vertex.next):
             if edge is None or input_grad is None:

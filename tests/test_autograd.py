@@ -68,6 +68,20 @@ def test_grads_never_share_memory_with_each_other_or_the_gradient_passed_in(case
     assert np.array_equal(ours_gradient.array, gradient)
 
 
+def test_a_hooks_saved_gradient_never_becomes_grad(rng):
+    """A hook that keeps the (new) gradient of a linear layer's weight: changing .grad must leave its copy alone."""
+    seen, their_seen = [], []
+    (w, tw), (x, tx) = pair(rng.standard_normal((4, 3))), pair(rng.standard_normal((2, 3)))
+    w.register_hook(lambda grad: seen.append(grad))
+    tw.register_hook(lambda grad: their_seen.append(grad))
+    mm.nn.functional.linear(x, w).sum().backward()
+    torch.nn.functional.linear(tx, tw).sum().backward()
+    w.grad.zero_()
+    tw.grad.zero_()
+    assert_close(seen[0], their_seen[0], RTOL[np.float64], "the hook's gradient")
+    assert float(abs(seen[0]).sum()) > 0
+
+
 def test_a_hook_result_is_copied_into_grad_not_kept(rng):
     """A leaf hook may return an array the user keeps: .grad must not be that array."""
     kept = torch.ones(4, dtype=torch.float64)

@@ -168,7 +168,7 @@ def test_relu_twins_agree_with_torch(dtype, layout, rng):
     output = np.maximum(rng.standard_normal((6, 9)), 0).astype(dtype)
     output[0, :3] = [np.nan, 0.0, -0.0]
     grad = rng.standard_normal((6, 9)).astype(dtype)
-    grad[1, :4] = [np.inf, -np.inf, np.nan, -1.0]
+    grad[1, :5] = [np.inf, -np.inf, np.nan, -1.0, -0.0]  # also the forward's input: relu(-0.0) is -0.0 in torch
     output[1, :4] = [0.0, 2.0, 0.0, 0.0]
     if layout == "transposed":
         output, grad = np.ascontiguousarray(output.T).T, np.ascontiguousarray(grad.T).T
@@ -181,6 +181,8 @@ def test_relu_twins_agree_with_torch(dtype, layout, rng):
         z = module.relu_forward(grad)
         assert z.dtype == dtype
         assert np.array_equal(z, expected_forward, equal_nan=True), module.__name__
+        if dtype != np.float16:  # NumPy's float16 maximum returns +0.0 for max(0, -0.0); float32/float64 keep -0.0
+            assert np.array_equal(np.signbit(z), np.signbit(expected_forward)), f"{module.__name__}: signs of zeros"
 
 
 # ---- the optimizer update ----

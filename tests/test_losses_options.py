@@ -276,3 +276,34 @@ def test_legacy_size_average_and_reduce_map_to_torchs_reduction(size_average, re
         warnings.simplefilter("ignore")
         theirs = torch.nn.MSELoss(size_average=size_average, reduce=reduce)
     assert ours.reduction == theirs.reduction
+
+
+@pytest.mark.parametrize("case", ["-inf in an ignored row", "inf weight of class 0"])
+def test_an_ignored_row_adds_exactly_nothing_even_with_infinities_like_torch(case):
+    """Ignored rows read class 0 and weigh 0; 0 * inf must not turn the loss or its gradient into nan."""
+    logp = np.log(np.full((3, 3), 1 / 3, dtype=np.float32))
+    weight = np.array([1.0, 1.0, 2.0], np.float32)
+    if case == "-inf in an ignored row":
+        logp[1, 0] = -np.inf
+    else:
+        weight[0] = np.inf
+    target = np.array([2, -100, 1])
+    results = []
+    for lib, functional in ((mm, F), (torch, torch_F)):
+        x = lib.tensor(logp, requires_grad=True)
+        loss = functional.nll_loss(x, lib.tensor(target), weight=lib.tensor(weight))
+        loss.backward()
+        results.append((loss.item(), np.asarray(x.grad.numpy())))
+    (ours, our_grad), (theirs, their_grad) = results
+    assert np.isfinite(ours) and ours == pytest.approx(theirs, rel=1e-6)
+    assert np.array_equal(our_grad, their_grad)
+
+
+def test_changing_the_target_in_place_before_backward_raises_like_torch():
+    for lib, functional in ((mm, F), (torch, torch_F)):
+        x = lib.tensor([[-1.0, -2.0, -3.0], [-0.5, -1.5, -2.5]], requires_grad=True)
+        target = lib.tensor([0, 1])
+        loss = functional.nll_loss(x, target)
+        target[0] = 2  # the gradient would silently go to another class
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            loss.backward()

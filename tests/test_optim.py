@@ -95,6 +95,24 @@ def test_sgd_matches_torch_over_12_steps(options, dtype, rtol, backend):
     assert_same_parameters(ours, theirs, dtype, rtol)
 
 
+def test_sgd_backends_agree_when_a_scheduler_makes_lr_a_numpy_float():
+    """StepLR with gamma=np.float64(0.7) leaves a NumPy float64 lr: both backends still update in float32 alike."""
+    weights = []
+    for backend in kernels.BACKENDS:
+        torch.manual_seed(0)  # the same initial weights for both backends
+        ours, _ = small_nets(torch.float32)
+        optimizer = mm.optim.SGD(ours.parameters(), lr=0.05, momentum=0.9)
+        scheduler = mm.optim.lr_scheduler.StepLR(optimizer, 1, gamma=np.float64(0.7))
+        with kernels.use_backend(backend):
+            for x, y in make_batches(4, np.float32):
+                train_ours(ours, optimizer, [(x, y)])
+                scheduler.step()
+        assert isinstance(optimizer.param_groups[0]["lr"], np.floating)
+        weights.append([p.array.copy() for p in ours.parameters()])
+    for numpy_backend, numba_backend in zip(*weights):
+        assert numpy_backend.dtype == np.float32 and np.array_equal(numpy_backend, numba_backend)
+
+
 def test_sgd_skips_parameters_without_gradient():
     frozen = mm.nn.Parameter(mm.tensor([1.0, 2.0]))
     optimizer = mm.optim.SGD([frozen], lr=0.1, momentum=0.9)

@@ -97,8 +97,12 @@ class NLLLoss(Function):
         kept = flat_target != ignore_index
         safe_target = flat_target if kept.all() else np.where(kept, flat_target, 0)  # an ignored row reads class 0,
         safe_target = safe_target.astype(np.int64, copy=False)                          # then weighs 0
-        row_weight = kept.astype(logp.dtype) if weight is None else (weight[safe_target] * kept).astype(logp.dtype)
-        losses = -row_weight * rows(logp)[np.arange(len(safe_target)), safe_target]
+        row_weight = kept.astype(logp.dtype) if weight is None else np.where(kept, weight[safe_target], 0)
+        row_weight = row_weight.astype(logp.dtype, copy=False)
+        picked = rows(logp)[np.arange(len(safe_target)), safe_target]
+        with np.errstate(invalid="ignore"):  # 0 * inf in an ignored row: a nan that np.where replaces with 0
+            losses = np.where(kept, -row_weight * picked, 0)  # not 0 * picked, which would keep that nan
+        ctx.save(target)  # as PyTorch: changing the target in place before backward raises (safe_target may be it)
         ctx.input_shape, ctx.target_shape, ctx.reduction = logp.shape, target.shape, reduction
         ctx.safe_target, ctx.row_weight, ctx.kept = safe_target, row_weight, kept
         if reduction == "mean":

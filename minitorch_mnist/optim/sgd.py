@@ -37,8 +37,9 @@ class SGD(Optimizer):
 
     def step(self):
         for group in self.param_groups:
-            lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-            weight_decay, nesterov = group["weight_decay"], group["nesterov"]
+            # Python floats, whatever a scheduler put there (a NumPy float64 lr would compute in float64 in NumPy)
+            lr, momentum, dampening = float(group["lr"]), float(group["momentum"]), float(group["dampening"])
+            weight_decay, nesterov = float(group["weight_decay"]), group["nesterov"]
             for parameter in group["params"]:
                 if parameter.grad is None:
                     continue
