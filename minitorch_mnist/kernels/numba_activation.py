@@ -14,6 +14,7 @@ import numpy as np
 from numba import njit
 
 from . import numpy_activation
+from .numba_options import elementwise_fits
 
 
 @njit(cache=True)
@@ -32,15 +33,10 @@ def _relu_backward_loop(grad, output, grad_x):
         grad_x[i] = zero if output[i] <= 0 else grad[i]  # a NaN output is not <= 0: its gradient passes
 
 
-def _fits(*arrays):
-    return all(a.dtype in (np.float32, np.float64) and a.dtype == arrays[0].dtype and a.shape == arrays[0].shape
-               and a.flags.c_contiguous for a in arrays)
-
-
 def relu_forward(x):
     """numpy_activation.relu_forward as a plain loop (docstring there)."""
     x = np.asarray(x)
-    if not _fits(x):
+    if not elementwise_fits(x):
         return numpy_activation.relu_forward(x)
     z = np.empty_like(x)
     _relu_forward_loop(x, z)
@@ -50,7 +46,7 @@ def relu_forward(x):
 def relu_backward(grad, output):
     """numpy_activation.relu_backward in one pass (docstring there)."""
     grad, output = np.asarray(grad), np.asarray(output)  # a 0-d gradient may come as a NumPy scalar
-    if not _fits(grad, output):
+    if not elementwise_fits(grad, output):
         return numpy_activation.relu_backward(grad, output)
     grad_x = np.empty_like(grad)
     _relu_backward_loop(grad, output, grad_x)

@@ -9,10 +9,10 @@ so each product and sum is rounded as NumPy rounds it: the two backends give ide
 Arrays Numba cannot take here (float16, non-contiguous) go to the NumPy version.
 """
 
-import numpy as np
 from numba import njit
 
 from . import numpy_optim
+from .numba_options import elementwise_fits
 
 
 @njit(cache=True)
@@ -35,16 +35,11 @@ def _sgd_loop(weights, grad, buffer, lr, momentum, keep, weight_decay, nesterov,
         weights[i] = weights[i] - lr * g
 
 
-def _fits(*arrays):
-    return all(a.dtype in (np.float32, np.float64) and a.dtype == arrays[0].dtype and a.flags.c_contiguous
-               for a in arrays)
-
-
 def sgd_update(weights, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step):
     """numpy_optim.sgd_update in one pass (docstring there)."""
     has_buffer = buffer is not None
     arrays = (weights, grad, buffer) if has_buffer else (weights, grad)
-    if not _fits(*arrays) or grad.shape != weights.shape:
+    if not elementwise_fits(*arrays):
         return numpy_optim.sgd_update(weights, grad, buffer, lr, momentum, dampening, weight_decay, nesterov,
                                       first_step)
     scalar = weights.dtype.type  # float32 scalars for float32 weights, as NumPy computes float32 * Python float
