@@ -13,7 +13,7 @@ MNIST once, normalised as the command line does it, and hands both frameworks th
 (through .npy files in a temporary folder), preloaded in memory (on the GPU for torch-cuda).
 
 What a worker measures, after warm-up batches (which compile the Numba kernels):
-  training    the loop of minitorch_mnist.train.train_one_epoch (zero_grad, forward, cross-entropy, backward,
+  training    the loop of minitorch_mnist.app.loop.train_one_epoch (zero_grad, forward, cross-entropy, backward,
               SGD step with lr 0.01 and momentum 0.9, loss.item()) over shuffled batches; each repeat times
               --train-batches batches and the epoch time is extrapolated to the 60,000 training samples
               (--full-epochs times whole epochs instead);

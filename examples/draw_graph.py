@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 import minitorch_mnist as mm
-from minitorch_mnist import models, viz
+from minitorch_mnist import models
+from minitorch_mnist.tools import viz
 from minitorch_mnist.nn import functional as F
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "images" / "mlp_graph.svg"

@@ -22,13 +22,16 @@ import importlib
 
 import numpy as np
 
-from .atomic import atomic_write
-from .function import enable_grad
+from .storage.atomic import atomic_write
+from .autograd.function import enable_grad
 from .nn.layers import MaxPool2d as MaxPool2dLayer
 from .nn.normalization import _BatchNorm
-from .ops import conv, elementwise, loss, matmul, normalization, pool
+from .ops import conv, normalization, pool
+from .ops import arithmetic
+from .ops import losses
+from .ops import linear
 from .ops import shape as shape_ops
-from .tensor import Tensor
+from .autograd.tensor import Tensor
 
 BATCH = "batch"  # the name of the symbolic batch dim
 
@@ -303,21 +306,21 @@ def _onnx_dtype(b, dtype):
 
 
 _EMITTERS = {
-    matmul.Linear: _linear,
-    matmul.MatMul: lambda b, ctx, names, tensors: b.emit("MatMul", names),
+    linear.Linear: _linear,
+    linear.MatMul: lambda b, ctx, names, tensors: b.emit("MatMul", names),
     conv.Conv2d: _conv2d,
-    elementwise.ReLU: lambda b, ctx, names, tensors: b.emit("Relu", names),
+    arithmetic.ReLU: lambda b, ctx, names, tensors: b.emit("Relu", names),
     pool.MaxPool2d: _max_pool,
     pool.AvgPool2d: _avg_pool,
     normalization.BatchNorm: _batch_norm,
     shape_ops.Reshape: _reshape,
     shape_ops.Permute: _permute,
-    elementwise.Add: _binary("Add"),
-    elementwise.Sub: _binary("Sub"),
-    elementwise.Mul: _binary("Mul"),
-    elementwise.Div: _binary("Div"),
-    loss.LogSoftmax: lambda b, ctx, names, tensors: b.emit("LogSoftmax", names, axis=ctx.dim),
-    elementwise.Cast: lambda b, ctx, names, tensors: b.emit("Cast", names, to=_onnx_dtype(b, b.tensor.dtype)),
+    arithmetic.Add: _binary("Add"),
+    arithmetic.Sub: _binary("Sub"),
+    arithmetic.Mul: _binary("Mul"),
+    arithmetic.Div: _binary("Div"),
+    losses.LogSoftmax: lambda b, ctx, names, tensors: b.emit("LogSoftmax", names, axis=ctx.dim),
+    arithmetic.Cast: lambda b, ctx, names, tensors: b.emit("Cast", names, to=_onnx_dtype(b, b.tensor.dtype)),
 }
 
 _HINTS = {"Dropout": " (dropout in training mode: call it with training=self.training, as nn.Dropout does)"}

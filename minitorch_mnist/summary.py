@@ -1,6 +1,6 @@
 """summary(model, input_size): torchsummary's layer-by-layer table, printed; summary_text: a table as a string.
 
-    from minitorch_mnist.summary import summary     # where tutorials write `from torchsummary import summary`
+    from .summary import summary     # where tutorials write `from torchsummary import summary`
     summary(model, (1, 28, 28))                     # prints exactly what torchsummary prints for the torch twin
     text = summary_text(model, (1, 28, 28))         # the table as a string, for programs and tests
 
@@ -29,8 +29,8 @@ from collections import namedtuple
 import numpy as np
 
 from . import nn
-from .function import no_grad
-from .tensor import Tensor
+from .autograd.function import no_grad
+from .autograd.tensor import Tensor
 
 LayerSummary = namedtuple("LayerSummary", ["layer", "module_name", "output_shape", "output_bytes", "params"])
 LayerSummary.__doc__ = """One row: layer ('Conv2d-1'), module_name ('features.0'), output_shape ([-1, 96, 32, 32],

@@ -6,8 +6,7 @@ import sys
 
 import torch
 
-from minitorch_mnist import cli
-
+from minitorch_mnist.app import cli
 from .backend import TorchBackend
 from .models import MODELS
 

@@ -1,4 +1,4 @@
-"""PyTorch's side of the shared training loop (minitorch_mnist.train): device, batches, loss, no_grad,
+"""PyTorch's side of the shared training loop (minitorch_mnist.app.loop): device, batches, loss, no_grad,
 and moving weights, optimizer state and RNG state to and from NumPy for checkpoints."""
 
 import numpy as np

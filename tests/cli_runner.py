@@ -23,9 +23,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from minitorch_mnist import monitor  # noqa: E402
-from minitorch_mnist.data import TensorDataset, catalog  # noqa: E402
-from minitorch_mnist.data.mnist import CLASSES  # noqa: E402
+from minitorch_mnist.app import monitor
+from minitorch_mnist.data import TensorDataset  # noqa: E402
+from minitorch_mnist.data.datasets import catalog
+from minitorch_mnist.data.datasets.mnist import CLASSES  # noqa: E402
 
 PAGE = 4096
 
@@ -121,7 +122,7 @@ def main():
         from reference.__main__ import main as reference_main
 
         return reference_main(argv)
-    from minitorch_mnist.cli import main as engine_main
+    from minitorch_mnist.app.cli import main as engine_main
 
     return engine_main(argv)
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import minitorch_mnist as mm
-from minitorch_mnist.function import Function
+from minitorch_mnist.autograd.function import Function
 from op_parity import check_op, upstream_grad
 from parity import RTOL, assert_close, pair
 

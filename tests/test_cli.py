@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 
 from cifar_files import write_cifar
-from minitorch_mnist import cli
-from minitorch_mnist.data import CIFAR10, catalog, fetch
-from minitorch_mnist.serialization import load_weights, save_weights
+from minitorch_mnist.app import cli
+from minitorch_mnist.data import CIFAR10
+from minitorch_mnist.data.datasets import catalog
+from minitorch_mnist.data.datasets import fetch
+from minitorch_mnist.storage.weights_file import load_weights, save_weights
 
 REPO = Path(__file__).resolve().parent.parent
 

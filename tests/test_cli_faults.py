@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from cli_runner import PAGE, pages, run
-from minitorch_mnist.checkpoint import META_KEY, load_checkpoint
-from minitorch_mnist.serialization import load_weights
+from minitorch_mnist.storage.checkpoint_format import META_KEY, load_checkpoint
+from minitorch_mnist.storage.weights_file import load_weights
 
 TRAIN = ["train", "--dataset", "tiny", "--model", "logistic", "--no-progress"]
 

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from cli_runner import RUNNER, run
-from minitorch_mnist import cli
-from minitorch_mnist.checkpoint import load_checkpoint, save_checkpoint
-from minitorch_mnist.monitor import TENSORBOARD_MISSING
+from minitorch_mnist.app import cli
+from minitorch_mnist.storage.checkpoint_format import load_checkpoint, save_checkpoint
+from minitorch_mnist.app.monitor import TENSORBOARD_MISSING
 
 TRAIN = ["train", "--dataset", "tiny", "--model", "logistic", "--no-progress"]
 

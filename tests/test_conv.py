@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 import minitorch_mnist as mm
 from minitorch_mnist import kernels
-from minitorch_mnist.gradcheck import gradcheck
+from minitorch_mnist.tools.gradcheck import gradcheck
 from minitorch_mnist.ops.conv import conv2d
 from parity import RTOL, assert_close, pair
 

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import minitorch_mnist as mm
-from minitorch_mnist.gradcheck import gradcheck
+from minitorch_mnist.tools.gradcheck import gradcheck
 from op_parity import check_op, upstream_grad
 from parity import pair
 

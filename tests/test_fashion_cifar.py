@@ -25,7 +25,10 @@ from torchvision import transforms
 from minitorch_mnist.data import (CIFAR10, CIFAR10_MD5, FASHION_MNIST_MD5, DataLoader, FashionMNIST, Subset,
                                   UnsafePickleError, check_fashion_mnist, cifar10_folder, fashion_mnist_raw_folder,
                                   fetch_cifar10, fetch_fashion_mnist, normalize, normalize_channels, safe_load)
-from minitorch_mnist.data import cifar, debian, fashion, fetch
+from minitorch_mnist.data.datasets import cifar
+from minitorch_mnist.data.datasets import debian
+from minitorch_mnist.data.datasets import fashion
+from minitorch_mnist.data.datasets import fetch
 from fakes import FakeNetwork
 from cifar_files import LABEL_NAMES, TEST_SIZE, TRAIN_SIZES, python2_pickle, python3_pickle, write_cifar
 

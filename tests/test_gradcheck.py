@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from minitorch_mnist.function import Function
-from minitorch_mnist.gradcheck import analytic_grad, gradcheck, numerical_grad
-from minitorch_mnist.tensor import Tensor
+from minitorch_mnist.autograd.function import Function
+from minitorch_mnist.tools.gradcheck import analytic_grad, gradcheck, numerical_grad
+from minitorch_mnist.autograd.tensor import Tensor
 
 
 class SquareWithWrongBackward(Function):

@@ -11,7 +11,7 @@ import minitorch_mnist as mm
 from minitorch_mnist import kernels
 from minitorch_mnist.kernels import (numba_activation, numba_conv, numba_im2col, numba_optim, numba_pool, numpy_activation,
                                      numpy_conv, numpy_optim, numpy_pool, threads)
-from minitorch_mnist.kernels.im2col import col2im, im2col
+from minitorch_mnist.kernels.numpy_im2col import col2im, im2col
 from minitorch_mnist.ops.conv import conv2d
 from minitorch_mnist.ops.pool import max_pool2d
 from parity import RTOL, assert_close, pair
@@ -406,7 +406,7 @@ def test_one_kernel_thread_leaves_blas_alone(restore_backend, restore_threads, r
 
 
 def test_command_line_threads_flag_sets_the_kernel_threads(restore_threads):
-    from minitorch_mnist import cli
+    from minitorch_mnist.app import cli
     args = cli.build_parser("prog", "", [cli.threads_option()]).parse_args(["train", "--threads", "1"])
     cli.engine_framework(args)
     assert kernels.get_num_threads() == 1

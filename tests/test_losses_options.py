@@ -11,7 +11,7 @@ import torch.nn.functional as torch_F
 import minitorch_mnist as mm
 import minitorch_mnist.nn.functional as F
 from minitorch_mnist import nn
-from minitorch_mnist.gradcheck import gradcheck
+from minitorch_mnist.tools.gradcheck import gradcheck
 from op_parity import check_op
 from parity import assert_close
 

@@ -7,8 +7,8 @@ import pytest
 import torch.nn.functional as torch_F
 
 import minitorch_mnist as mm
-from minitorch_mnist.gradcheck import gradcheck
-from minitorch_mnist.ops.matmul import Linear, MatMul
+from minitorch_mnist.tools.gradcheck import gradcheck
+from minitorch_mnist.ops.linear import Linear, MatMul
 from op_parity import check_op
 
 # float64 compares at RTOL 1e-10; float32 at RTOL 1e-5 of max(1, |expected|): each output is a dot

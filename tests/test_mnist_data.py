@@ -20,7 +20,7 @@ from torchvision import transforms
 
 from minitorch_mnist.data import (MNIST, MNIST_MD5, DataLoader, check_mnist, data_root, fetch_mnist,
                                   mnist_raw_folder, normalize, read_idx)
-from minitorch_mnist.data import fetch
+from minitorch_mnist.data.datasets import fetch
 from fakes import FakeNetwork, ItemByItem
 
 NAMES = sorted(MNIST_MD5)  # t10k-images, t10k-labels, train-images, train-labels: the order sources fetch them in

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from minitorch_mnist import monitor
-from minitorch_mnist.data.mnist import CLASSES
-from minitorch_mnist.serialization import DamagedFileError
+from minitorch_mnist.app import monitor
+from minitorch_mnist.data.datasets.mnist import CLASSES
+from minitorch_mnist.storage.weights_file import DamagedFileError
 
 
 def test_a_right_prediction_is_titled_once_and_a_wrong_one_with_the_true_class():

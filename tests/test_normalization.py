@@ -7,7 +7,7 @@ import torch
 
 import minitorch_mnist as mm
 from minitorch_mnist import nn
-from minitorch_mnist.gradcheck import gradcheck
+from minitorch_mnist.tools.gradcheck import gradcheck
 from minitorch_mnist.nn import functional as F
 from op_parity import upstream_grad
 from parity import RTOL, assert_close

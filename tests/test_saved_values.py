@@ -13,8 +13,8 @@ import pytest
 import torch
 
 import minitorch_mnist as mm
-from minitorch_mnist.function import Function
-from minitorch_mnist.ops.matmul import Linear
+from minitorch_mnist.autograd.function import Function
+from minitorch_mnist.ops.linear import Linear
 from parity import RTOL, assert_close
 
 MODIFIED = "modified by an inplace operation"

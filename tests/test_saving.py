@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import minitorch_mnist as mm
-import minitorch_mnist.checkpoint
+import minitorch_mnist.storage.checkpoint_format
 from minitorch_mnist import models, nn
 from reference import interop
 from reference import models as torch_models
@@ -141,7 +141,7 @@ def test_saving_is_atomic(tmp_path, monkeypatch):
         file.write(b"half a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr(minitorch_mnist.checkpoint.np, "savez", crash)
+    monkeypatch.setattr(minitorch_mnist.storage.checkpoint_format.np, "savez", crash)
     with pytest.raises(OSError, match="disk full"):
         mm.save({"step": 2}, path)
     monkeypatch.undo()

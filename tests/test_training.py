@@ -14,7 +14,7 @@ import minitorch_mnist as mm
 from minitorch_mnist import models
 from minitorch_mnist.data import MNIST, DataLoader
 from minitorch_mnist.nn import functional as F
-from minitorch_mnist.train import EngineBackend, evaluate, train_one_epoch
+from minitorch_mnist.app.loop import EngineBackend, evaluate, train_one_epoch
 from parity import assert_close
 from reference import interop
 from reference import models as torch_models

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import minitorch_mnist as mm
-from minitorch_mnist import models, viz
+from minitorch_mnist import models
+from minitorch_mnist.tools import viz
 from minitorch_mnist.nn import functional as F
 
 

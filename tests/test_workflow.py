@@ -14,11 +14,12 @@ import pytest
 import torch
 
 import minitorch_mnist as mm
-from minitorch_mnist import checkpoint, nn
+from minitorch_mnist import nn
+from minitorch_mnist.storage import checkpoint_format
 from minitorch_mnist.data import DataLoader, TensorDataset
-from minitorch_mnist.serialization import load_weights
-from minitorch_mnist.train import EngineBackend, NonFiniteLossError
-from minitorch_mnist.trainer import fit
+from minitorch_mnist.storage.weights_file import load_weights
+from minitorch_mnist.app.loop import EngineBackend, NonFiniteLossError
+from minitorch_mnist.app.fit import fit
 from reference.backend import TorchBackend
 
 REPO = Path(__file__).resolve().parent.parent
@@ -126,13 +127,13 @@ def test_nan_loss_stops_training_naming_the_step_and_keeps_the_last_good_checkpo
                                                  r"checkpoint: .*last\.npz"):
         fit(model, optimizer, loader, DataLoader(toy_data(1, 40), batch_size=40), epochs=5,
             checkpoint_dir=tmp_path, progress=False, log=lambda _: None)
-    saved = checkpoint.load_checkpoint(tmp_path / "last.npz")
+    saved = checkpoint_format.load_checkpoint(tmp_path / "last.npz")
     assert saved["epoch"] == 2 and np.isfinite(saved["model"]["linear.weight"]).all()
 
 
 def test_a_failed_checkpoint_write_leaves_the_previous_one_intact(tmp_path, monkeypatch):
     path = tmp_path / "last.npz"
-    checkpoint.save_checkpoint(path, {"epoch": 1, "weights": np.ones(3)})
+    checkpoint_format.save_checkpoint(path, {"epoch": 1, "weights": np.ones(3)})
 
     def crash_midway(file, **arrays):
         file.write(b"PK\x03\x04 partial")
@@ -140,17 +141,17 @@ def test_a_failed_checkpoint_write_leaves_the_previous_one_intact(tmp_path, monk
 
     monkeypatch.setattr(np, "savez", crash_midway)
     with pytest.raises(KeyboardInterrupt):
-        checkpoint.save_checkpoint(path, {"epoch": 2, "weights": np.zeros(3)})
-    assert checkpoint.load_checkpoint(path)["epoch"] == 1
+        checkpoint_format.save_checkpoint(path, {"epoch": 2, "weights": np.zeros(3)})
+    assert checkpoint_format.load_checkpoint(path)["epoch"] == 1
     assert [p.name for p in tmp_path.iterdir()] == ["last.npz"]
 
 
 def test_checkpoints_refuse_pickled_objects(tmp_path):
     with pytest.raises(TypeError, match="without pickle"):
-        checkpoint.save_checkpoint(tmp_path / "c.npz", {"bad": np.array([object()])})
+        checkpoint_format.save_checkpoint(tmp_path / "c.npz", {"bad": np.array([object()])})
     np.savez(tmp_path / "pickled.npz", __meta__=np.array([{"format": "x"}], dtype=object))
     with pytest.raises(ValueError, match="not a checkpoint"):
-        checkpoint.load_checkpoint(tmp_path / "pickled.npz")
+        checkpoint_format.load_checkpoint(tmp_path / "pickled.npz")
 
 
 def cli(*args):
@@ -183,7 +184,7 @@ def test_a_run_interrupted_and_killed_mid_epoch_and_resumed_matches_the_uninterr
     # Ctrl-C in epoch 2: a checkpoint of the very step reached, and a message saying how to continue
     code, stderr = run_until(cli(*run_flags), env, steps, 2, signal.SIGINT)
     assert code == 130, stderr
-    stopped_at = checkpoint.load_checkpoint(last)["partial"]
+    stopped_at = checkpoint_format.load_checkpoint(last)["partial"]
     assert stopped_at["epoch"] == 2 and stopped_at["steps"] > 50
     assert stderr.startswith(f"error: interrupted (SIGINT) at epoch 2, step {stopped_at['steps']}; the "
                                          f"last checkpoint is {last} (epoch 2, step {stopped_at['steps']}); "
@@ -193,7 +194,7 @@ def test_a_run_interrupted_and_killed_mid_epoch_and_resumed_matches_the_uninterr
     # resumed from that step, then killed (SIGKILL: no checkpoint of its own) in epoch 3
     code, _ = run_until(cli(*run_flags, "--resume", str(last)), env, steps, 3, signal.SIGKILL)
     assert code == -signal.SIGKILL, "the run finished before it could be killed"
-    assert checkpoint.load_checkpoint(last)["epoch"] == 2
+    assert checkpoint_format.load_checkpoint(last)["epoch"] == 2
 
     subprocess.run(cli(*run_flags, "--resume", str(last), "--save", str(tmp_path / "resumed.npz")),
                    env=env, check=True, capture_output=True)

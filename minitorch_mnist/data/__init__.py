@@ -16,16 +16,16 @@
     catalog.py      the datasets the command line knows by name
 """
 
-from .cifar import CIFAR10, CIFAR10_MD5, check_cifar10, cifar10_folder, fetch_cifar10, normalize_channels
+from .datasets.cifar import CIFAR10, CIFAR10_MD5, check_cifar10, cifar10_folder, fetch_cifar10, normalize_channels
 from .collate import default_collate
 from .dataloader import DataLoader
 from .dataset import Dataset, Subset, TensorDataset
-from .fashion import (FASHION_MNIST_MD5, FashionMNIST, check_fashion_mnist, fashion_mnist_raw_folder,
+from .datasets.fashion import (FASHION_MNIST_MD5, FashionMNIST, check_fashion_mnist, fashion_mnist_raw_folder,
                       fetch_fashion_mnist)
-from .fetch import MNIST_MD5, check_mnist, data_root, fetch_files, fetch_mnist, mnist_raw_folder
-from .idx import read_idx
-from .mnist import MNIST, normalize
-from .safe_pickle import UnsafePickleError, safe_load
+from .datasets.fetch import MNIST_MD5, check_mnist, data_root, fetch_files, fetch_mnist, mnist_raw_folder
+from .datasets.idx import read_idx
+from .datasets.mnist import MNIST, normalize
+from .datasets.safe_pickle import UnsafePickleError, safe_load
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler
 from .splits import random_split, stratified_split
 

@@ -13,7 +13,7 @@ import collections.abc
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..autograd.tensor import Tensor
 
 
 def default_collate(batch):

@@ -19,7 +19,7 @@ import numpy as np
 
 from .collate import default_collate
 from .sampler import BatchSampler, RandomSampler, SequentialSampler, epoch_order, numpy_generator
-from ..tensor import Tensor
+from ..autograd.tensor import Tensor
 
 
 class DataLoader:

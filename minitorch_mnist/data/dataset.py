@@ -13,7 +13,7 @@ items one by one and collates them (collate.default_collate).
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..autograd.tensor import Tensor
 
 
 def image_item(images, labels):

@@ -14,9 +14,7 @@ both frameworks the same order, give both the same list of indices.
 
 import numpy as np
 
-from .. import random
-
-
+from ..torch_api import random
 def numpy_generator(generator=None):
     """The np.random.Generator a sampler draws from.
 

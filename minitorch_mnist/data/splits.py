@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from .. import random
+from ..torch_api import random
 from .dataset import Subset
 
 

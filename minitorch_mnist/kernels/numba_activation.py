@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit
 
 from . import numpy_activation
-from .numba_options import elementwise_fits
+from .numba_common import elementwise_fits
 
 
 @njit(cache=True)

@@ -30,9 +30,9 @@ import numpy as np
 from numba import njit, prange
 
 from . import threads
-from .im2col import output_size
+from .numpy_im2col import output_size
 from .numba_im2col import col2im_into, tap_tables, tile_cols
-from .numba_options import FASTMATH, PRANGE_ONLY
+from .numba_common import FASTMATH, PRANGE_ONLY
 
 TILE_COLUMNS = 512  # columns a tile aims for
 TILE_BYTES = 256 * 1024  # and the most its block may take (well within a core's L2 cache)

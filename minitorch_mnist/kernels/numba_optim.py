@@ -12,7 +12,7 @@ Arrays Numba cannot take here (float16, non-contiguous) go to the NumPy version.
 from numba import njit
 
 from . import numpy_optim
-from .numba_options import elementwise_fits
+from .numba_common import elementwise_fits
 
 
 @njit(cache=True)

@@ -20,8 +20,8 @@ import numpy as np
 from numba import njit, prange
 
 from . import threads
-from .im2col import output_size
-from .numba_options import PRANGE_ONLY
+from .numpy_im2col import output_size
+from .numba_common import PRANGE_ONLY
 
 
 @njit(cache=True)

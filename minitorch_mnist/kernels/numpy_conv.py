@@ -7,7 +7,7 @@ cols from x rather than keeping them from the forward (they are 2 to 9 times big
 numba_conv.py has the same functions with the same signatures, written as compiled loops.
 """
 
-from .im2col import col2im, im2col, output_size
+from .numpy_im2col import col2im, im2col, output_size
 
 
 def _as_rows(grad):

@@ -8,7 +8,7 @@ numba_pool.py has the same functions with the same signatures, written as compil
 
 import numpy as np
 
-from .im2col import output_size
+from .numpy_im2col import output_size
 
 
 def _window_slices(i, j, out_h, out_w, stride):

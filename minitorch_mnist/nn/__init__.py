@@ -17,6 +17,6 @@ __all__ = ["functional", "init", "Module", "Parameter", "Linear", "Conv2d", "ReL
 
 
 def __getattr__(name):
-    from ..missing import missing_name
+    from ..torch_api.missing import missing_name
 
     missing_name("minitorch_mnist.nn", name, [n for n in __all__ if n[0].isupper()])

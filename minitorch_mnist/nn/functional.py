@@ -8,13 +8,13 @@ import warnings
 from ..ops.activation import Sigmoid, Softmax, Tanh
 from ..ops.conv import conv2d
 from ..ops.dropout import Dropout, check_probability, draw_keep_mask
-from ..ops.elementwise import ReLU
-from ..ops.loss import LogSoftmax
-from ..ops.matmul import Linear
+from ..ops.arithmetic import ReLU
+from ..ops.losses import LogSoftmax
+from ..ops.linear import Linear
 from ..ops.normalization import BatchNorm
 from ..ops.pool import avg_pool2d, max_pool2d
-from ..random import generator
-from ..tensor import Tensor
+from ..torch_api.random import generator
+from ..autograd.tensor import Tensor
 from .loss_functions import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, mse_loss,
                              nll_loss)
 
@@ -91,6 +91,6 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 def __getattr__(name):
-    from ..missing import missing_name
+    from ..torch_api.missing import missing_name
 
     missing_name("minitorch_mnist.nn.functional", name, __all__)

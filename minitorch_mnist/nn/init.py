@@ -8,8 +8,8 @@ import math
 
 import numpy as np
 
-from .. import random
-from ..function import no_grad
+from ..torch_api import random
+from ..autograd.function import no_grad
 
 
 def fan_in_and_fan_out(shape):

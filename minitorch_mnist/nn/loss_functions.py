@@ -9,11 +9,11 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes
-from ..functions import where
+from ..autograd import dtypes
+from ..torch_api.tensor_functions import where
 from ..ops.binary_loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits
-from ..ops.loss import LogSoftmax, NLLLoss, check_reduction
-from ..tensor import Tensor
+from ..ops.losses import LogSoftmax, NLLLoss, check_reduction
+from ..autograd.tensor import Tensor
 
 
 def legacy_reduction(size_average, reduce, reduction):

@@ -11,9 +11,9 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from ..device import check_device
-from ..function import no_grad
-from ..tensor import Tensor, parse_to
+from ..torch_api.device import check_device
+from ..autograd.function import no_grad
+from ..autograd.tensor import Tensor, parse_to
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])

@@ -7,8 +7,8 @@ train(): normalise with the batch's statistics and update the running ones; eval
 
 import numpy as np
 
-from ..function import no_grad
-from ..tensor import Tensor
+from ..autograd.function import no_grad
+from ..autograd.tensor import Tensor
 from . import functional as F
 from .module import Module
 from .parameter import Parameter

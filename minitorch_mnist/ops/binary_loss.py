@@ -9,8 +9,8 @@ pos_weight w_pos (the weight of the positive term):
 
 import numpy as np
 
-from ..function import Function
-from .elementwise import unbroadcast
+from ..autograd.function import Function
+from .arithmetic import unbroadcast
 
 EPSILON = float(np.float32(1e-12))  # PyTorch's floor (a float32 constant) under p (1 - p) in the backward
 

@@ -8,7 +8,7 @@ The loops (im2col, col2im, and their compiled twins) live in minitorch_mnist/ker
 import numpy as np
 
 from .. import kernels
-from ..function import Function
+from ..autograd.function import Function
 
 
 def as_pair(value, what, call):

@@ -7,7 +7,7 @@ handed to the op, so the op itself is deterministic and a test can give it any m
 
 import numpy as np
 
-from ..function import Function
+from ..autograd.function import Function
 
 
 def check_probability(p):

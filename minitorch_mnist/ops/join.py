@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..function import Function
-from .dims import check_dim
+from ..autograd.function import Function
+from .checks import check_dim
 
 
 def _shape_text(shape):

@@ -10,7 +10,7 @@ Eval mode uses the running statistics, which are then constants of the op.
 
 import numpy as np
 
-from ..function import Function
+from ..autograd.function import Function
 
 
 def _check_batch_norm(x, weight, bias, running_mean, running_var, training):

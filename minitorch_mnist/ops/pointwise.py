@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..function import Function
-from .elementwise import unbroadcast
+from ..autograd.function import Function
+from .arithmetic import unbroadcast
 
 
 class Abs(Function):

@@ -6,7 +6,7 @@ The loops live in minitorch_mnist/kernels.
 import numpy as np
 
 from .. import kernels
-from ..function import Function
+from ..autograd.function import Function
 from .conv import as_pair, check_window
 
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..function import Function
-from .dims import check_dim, check_dims
+from ..autograd.function import Function
+from .checks import check_dim, check_dims
 
 
 def _expand_to_input(grad, axes, keepdim, input_shape):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..function import Function
+from ..autograd.function import Function
 
 
 class Reshape(Function):

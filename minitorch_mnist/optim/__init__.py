@@ -11,6 +11,6 @@ __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adadelta", "lr_scheduler"]
 
 
 def __getattr__(name):
-    from ..missing import missing_name
+    from ..torch_api.missing import missing_name
 
     missing_name("minitorch_mnist.optim", name, __all__)

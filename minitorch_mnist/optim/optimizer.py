@@ -11,7 +11,7 @@ those, so it can be stored without pickle: arrays in an .npz, everything else as
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..autograd.tensor import Tensor
 
 
 class Optimizer:

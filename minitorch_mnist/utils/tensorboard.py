@@ -1,6 +1,6 @@
 """torch.utils.tensorboard.SummaryWriter for the engine, written by tensorboardX (pip install tensorboardX).
 
-    from minitorch_mnist.utils.tensorboard import SummaryWriter
+    from .tensorboard import SummaryWriter
     with SummaryWriter("runs/lenet") as writer:
         writer.add_scalar("loss/train", loss, step)                  # engine Tensors are accepted as values
         writer.add_image("samples", make_grid(images), step)
@@ -11,7 +11,7 @@ floats) before they reach tensorboardX, which writes the event files TensorBoard
 event file by hand. What needs torch itself (add_graph, add_embedding, ...) fails saying what to use instead.
 """
 
-from ..tensor import Tensor
+from ..autograd.tensor import Tensor
 
 _PASSED_ON = ("add_images", "add_text", "add_figure", "add_pr_curve", "add_hparams", "add_custom_scalars", "add_audio",
               "add_video")

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..data.cifar import CIFAR10_MD5, CIFAR10_TGZ_MD5, CIFAR10_URL, fetch_cifar10, read_cifar_batches, \
+from ..data.datasets.cifar import CIFAR10_MD5, CIFAR10_TGZ_MD5, CIFAR10_URL, fetch_cifar10, read_cifar_batches, \
     read_cifar_meta
 from ..data.dataset import Dataset
-from ..data.fashion import CLASSES as FASHION_CLASSES, FASHION_MNIST_GZ_MD5, FASHION_MNIST_MIRRORS, \
+from ..data.datasets.fashion import CLASSES as FASHION_CLASSES, FASHION_MNIST_GZ_MD5, FASHION_MNIST_MIRRORS, \
     fetch_fashion_mnist
-from ..data.fetch import MNIST_MIRRORS, fetch_mnist, md5sum
-from ..data.mnist import CLASSES as MNIST_CLASSES, read_mnist
-from ..tensor import Tensor
+from ..data.datasets.fetch import MNIST_MIRRORS, fetch_mnist, md5sum
+from ..data.datasets.mnist import CLASSES as MNIST_CLASSES, read_mnist
+from ..autograd.tensor import Tensor
 
 __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "CIFAR10"]
 

@@ -10,7 +10,7 @@ DataLoader whole batches when the transform is made only of them.
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..autograd.tensor import Tensor
 
 __all__ = ["Compose", "ToTensor", "Normalize", "Lambda"]
 

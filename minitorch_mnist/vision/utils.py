@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..autograd.tensor import Tensor
 
 __all__ = ["make_grid"]
 

@@ -6,10 +6,10 @@ Each is PyTorch's signature over a Tensor method or an op, so tutorial code runs
 
 import numpy as np
 
-from . import dtypes
-from .ops.join import Cat, Stack
-from .ops.pointwise import Where
-from .tensor import Tensor
+from ..autograd import dtypes
+from ..ops.join import Cat, Stack
+from ..ops.pointwise import Where
+from ..autograd.tensor import Tensor
 
 
 def _check_tensor(value, function, argument="input"):

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..function import Function
-from .dims import check_dim, check_floating
+from ..autograd.function import Function
+from .checks import check_dim, check_floating
 
 REDUCTIONS = ("mean", "sum", "none")
 

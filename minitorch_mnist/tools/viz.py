@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_write
+from ..storage.atomic import atomic_write
 
 
 def draw_graph(tensor, params=None, show_grad_norms=False):
@@ -20,7 +20,7 @@ def draw_graph(tensor, params=None, show_grad_norms=False):
     params: optional {name: tensor} (e.g. dict(model.named_parameters())) to label the leaves.
     show_grad_norms: add ||grad|| to every leaf that has a .grad (call after backward()).
     """
-    from .function import Node
+    from ..autograd.function import Node
 
     names = {id(value): name for name, value in (params or {}).items()}
     lines = ["digraph autograd {", '  node [fontname="Helvetica", fontsize=10];', "  rankdir=BT;"]

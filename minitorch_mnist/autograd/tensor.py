@@ -9,11 +9,11 @@ file holds what a tensor is, how it converts and leaves the graph, and backward(
 import numpy as np
 
 from . import dtypes
-from .autograd import run_backward
-from .device import CPU, check_device, is_device
+from .backward import run_backward
+from ..torch_api.device import CPU, check_device, is_device
 from .function import Node, VersionCounter, is_grad_enabled
 from .tensor_inplace import InPlaceOps
-from .tensor_ops import TensorOps
+from .tensor_methods import TensorOps
 
 float32, float64, int64 = dtypes.float32, dtypes.float64, dtypes.int64
 
@@ -288,7 +288,7 @@ class Tensor(TensorOps, InPlaceOps):
         return self.grad_fn is not None and self.grad_fn.retained_output is not None
 
     def _run_hooks(self, grad):
-        from .autograd import _hook_result
+        from .backward import _hook_result
 
         for hook in self._hooks:
             grad = _hook_result(hook, grad, self.array.shape, self.dtype)

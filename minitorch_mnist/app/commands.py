@@ -11,15 +11,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from .atomic import WriteFailedError
-from .data import DataLoader
-from .data.catalog import DATASETS, load_dataset, split_for_validation
-from .models import MODEL_INPUTS
-from .resume_settings import adopt_checkpoint_settings, settings_of
-from .run_checkpoint import read_training_checkpoint, weights_in
-from .serialization import save_weights
-from .train import evaluate
-from .trainer import fit
+from ..storage.atomic import WriteFailedError
+from ..data import DataLoader
+from ..data.datasets.catalog import DATASETS, load_dataset, split_for_validation
+from ..models import MODEL_INPUTS
+from .resume_rules import adopt_checkpoint_settings, settings_of
+from .training_checkpoint import read_training_checkpoint, weights_in
+from ..storage.weights_file import save_weights
+from .loop import evaluate
+from .fit import fit
 
 
 def make_optimizer(optim_module, args, parameters):

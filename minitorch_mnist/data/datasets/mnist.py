@@ -10,7 +10,7 @@ computed in float32 in that order, so the values are bit-for-bit torchvision's.
 
 import numpy as np
 
-from .dataset import Dataset, image_item
+from ..dataset import Dataset, image_item
 from .fetch import check_mnist, fetch_mnist
 from .idx import read_idx
 

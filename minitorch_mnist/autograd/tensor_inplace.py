@@ -110,7 +110,7 @@ def as_values(value):
 
 
 def _broadcast_shape(a_shape, b_shape):
-    from .ops.dims import check_broadcast
+    from ..ops.checks import check_broadcast
 
     check_broadcast(a_shape, b_shape)
     return np.broadcast_shapes(a_shape, b_shape)

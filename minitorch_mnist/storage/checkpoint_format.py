@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_write
-from .serialization import DamagedFileError, read_npz
-from .tensor import Tensor
+from .weights_file import DamagedFileError, read_npz
+from ..autograd.tensor import Tensor
 
 META_KEY = "__meta__"
-FORMAT = "minitorch_mnist.checkpoint/1"
+FORMAT = "minitorch_mnist.storage.checkpoint_format/1"
 
 
 def save_checkpoint(path, state):

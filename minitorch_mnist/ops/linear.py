@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from ..function import Function
+from ..autograd.function import Function
 from ..kernels import follow_load_in_blas
-from .elementwise import unbroadcast
+from .arithmetic import unbroadcast
 
 
 class MatMul(Function):

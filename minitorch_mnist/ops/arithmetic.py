@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import kernels
-from ..function import Function
+from ..autograd.function import Function
 
 
 def unbroadcast(grad, shape):

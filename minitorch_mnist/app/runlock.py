@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from .atomic import reporting_failures
+from ..storage.atomic import reporting_failures
 
 LOCK_NAME = ".minitorch_mnist.lock"
 

@@ -8,8 +8,9 @@ as PyTorch does.
 import numpy as np
 
 from . import dtypes
-from .ops import activation, elementwise, pointwise
-from .ops.loss import LogSoftmax
+from ..ops import activation, pointwise
+from ..ops import arithmetic
+from ..ops.losses import LogSoftmax
 
 
 class TensorMath:
@@ -18,10 +19,10 @@ class TensorMath:
         return self if dtypes.category(self.dtype) == 2 else self._cast(dtypes.get_default_dtype())
 
     def exp(self):
-        return elementwise.Exp.apply(self._floating())
+        return arithmetic.Exp.apply(self._floating())
 
     def log(self):
-        return elementwise.Log.apply(self._floating())
+        return arithmetic.Log.apply(self._floating())
 
     def sqrt(self):
         return pointwise.Sqrt.apply(self._floating())
@@ -90,6 +91,6 @@ class TensorMath:
 
     def where(self, condition, other):
         """self where condition holds, else other (torch.where(condition, self, other))."""
-        from .functions import where
+        from ..torch_api.tensor_functions import where
 
         return where(condition, self, other)

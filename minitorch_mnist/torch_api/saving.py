@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .checkpoint import load_checkpoint, save_checkpoint
-from .tensor import Tensor
+from ..storage.checkpoint_format import load_checkpoint, save_checkpoint
+from ..autograd.tensor import Tensor
 
 TENSOR, TUPLE, PICKLED = "__minitorch_mnist.Tensor__", "__minitorch_mnist.tuple__", "__minitorch_mnist.pickle__"
 _PLAIN = (type(None), bool, int, float, str, np.ndarray, np.generic)
@@ -90,7 +90,7 @@ class _NeedsPickle(Exception):
 def _mark(value):
     """A copy of `value` that save_checkpoint can store, with markers for Tensors and tuples."""
     if isinstance(value, Tensor):
-        from .nn.parameter import Parameter
+        from ..nn.parameter import Parameter
 
         return {TENSOR: value.detach().array, "parameter": isinstance(value, Parameter),
                 "requires_grad": value.requires_grad}
@@ -110,7 +110,7 @@ def _mark(value):
 def _unmark(value):
     if isinstance(value, dict) and TENSOR in value:
         if value["parameter"]:
-            from .nn.parameter import Parameter
+            from ..nn.parameter import Parameter
 
             return Parameter(value[TENSOR], requires_grad=value["requires_grad"])
         return Tensor(value[TENSOR], requires_grad=value["requires_grad"])

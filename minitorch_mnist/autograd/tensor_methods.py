@@ -9,9 +9,11 @@ from collections import namedtuple
 import numpy as np
 
 from . import dtypes
-from .ops import elementwise, matmul, reduce
-from .ops import shape as shape_ops
-from .ops.dims import check_broadcast, check_dim, check_dims, sizes
+from ..ops import reduce
+from ..ops import arithmetic
+from ..ops import linear
+from ..ops import shape as shape_ops
+from ..ops.checks import check_broadcast, check_dim, check_dims, sizes
 from .tensor_inplace import array_index
 from .tensor_math import TensorMath
 
@@ -37,58 +39,58 @@ class TensorOps(TensorMath):
         return self._cast(result), Tensor(other)
 
     def _cast(self, dtype):
-        return self if np.dtype(dtype) == self.dtype else elementwise.Cast.apply(self, dtype=np.dtype(dtype))
+        return self if np.dtype(dtype) == self.dtype else arithmetic.Cast.apply(self, dtype=np.dtype(dtype))
 
     def __add__(self, other):
-        return elementwise.Add.apply(*self._operands(other))
+        return arithmetic.Add.apply(*self._operands(other))
 
     def __radd__(self, other):
         x, y = self._operands(other)
-        return elementwise.Add.apply(y, x)
+        return arithmetic.Add.apply(y, x)
 
     def __sub__(self, other):
-        return elementwise.Sub.apply(*self._operands(other))
+        return arithmetic.Sub.apply(*self._operands(other))
 
     def __rsub__(self, other):
         x, y = self._operands(other)
-        return elementwise.Sub.apply(y, x)
+        return arithmetic.Sub.apply(y, x)
 
     def __mul__(self, other):
-        return elementwise.Mul.apply(*self._operands(other))
+        return arithmetic.Mul.apply(*self._operands(other))
 
     def __rmul__(self, other):
         x, y = self._operands(other)
-        return elementwise.Mul.apply(y, x)
+        return arithmetic.Mul.apply(y, x)
 
     def __truediv__(self, other):
-        return elementwise.Div.apply(*self._operands(other, true_division=True))
+        return arithmetic.Div.apply(*self._operands(other, true_division=True))
 
     def __rtruediv__(self, other):
         x, y = self._operands(other, true_division=True)
-        return elementwise.Div.apply(y, x)
+        return arithmetic.Div.apply(y, x)
 
     def __pow__(self, exponent):
-        return elementwise.Pow.apply(*self._operands(exponent))
+        return arithmetic.Pow.apply(*self._operands(exponent))
 
     def __rpow__(self, base):
         x, y = self._operands(base)
-        return elementwise.Pow.apply(y, x)
+        return arithmetic.Pow.apply(y, x)
 
     def __neg__(self):
-        return elementwise.Neg.apply(self)
+        return arithmetic.Neg.apply(self)
 
     def __matmul__(self, other):
-        return matmul.MatMul.apply(self, other)
+        return linear.MatMul.apply(self, other)
 
     matmul = __matmul__
     add, sub, mul, div, pow = __add__, __sub__, __mul__, __truediv__, __pow__
 
     def relu(self):
-        return elementwise.ReLU.apply(self)
+        return arithmetic.ReLU.apply(self)
 
     def clone(self):
         """A copy with its own memory; gradients flow back unchanged."""
-        return elementwise.Clone.apply(self)
+        return arithmetic.Clone.apply(self)
 
     def contiguous(self):
         return self if self.array.flags.c_contiguous else self.clone()

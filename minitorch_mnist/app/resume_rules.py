@@ -5,7 +5,7 @@ given with another value is refused with the checkpoint's value, never silently 
 resume: --epochs (to train longer), --patience, the folders, --save, --test-batch-size and the display flags.
 """
 
-from .run_checkpoint import check_like, wrong_model_message
+from .training_checkpoint import check_like, wrong_model_message
 
 SETTINGS = ("model", "dataset", "optimizer", "lr", "momentum", "weight_decay", "scheduler", "step_size", "gamma",
             "lr_patience", "val_fraction", "batch_size", "seed")

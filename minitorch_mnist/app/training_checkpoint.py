@@ -18,8 +18,8 @@ anything is loaded; a checkpoint of another model stops with CheckpointMismatchE
 
 import numpy as np
 
-from .checkpoint import checkpoint_from_arrays, is_checkpoint, load_checkpoint, save_checkpoint
-from .serialization import DamagedFileError, Weights, read_npz, weights_from_arrays
+from ..storage.checkpoint_format import checkpoint_from_arrays, is_checkpoint, load_checkpoint, save_checkpoint
+from ..storage.weights_file import DamagedFileError, Weights, read_npz, weights_from_arrays
 
 KIND = "checkpoint"
 NUMBER = "number"

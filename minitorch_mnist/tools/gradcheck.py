@@ -8,8 +8,8 @@ so every output element (and every transpose or broadcast mistake) takes part.
 
 import numpy as np
 
-from .function import no_grad
-from .tensor import Tensor
+from ..autograd.function import no_grad
+from ..autograd.tensor import Tensor
 
 
 def numerical_grad(fn, inputs, upstream, eps=1e-6):

@@ -3,10 +3,10 @@
 from collections import namedtuple
 
 from .cifar import CIFAR10
-from .dataset import Subset
+from ..dataset import Subset
 from .fashion import FashionMNIST
 from .mnist import MNIST
-from .splits import stratified_split
+from ..splits import stratified_split
 
 DatasetEntry = namedtuple("DatasetEntry", ["load", "input_shape"])
 

@@ -1,7 +1,7 @@
 """Making tensors, with torch's names: tensor, as_tensor, from_numpy, zeros, ones, full, arange, rand, randn, randint,
 the *_like forms (and argmax as a function).
 
-Random values come from the engine's generator (minitorch_mnist.random, reseeded by manual_seed); floating
+Random values come from the engine's generator (minitorch_mnist.torch_api.random, reseeded by manual_seed); floating
 results take the default dtype (dtypes.get_default_dtype()) unless dtype= says otherwise.
 """
 
@@ -10,9 +10,9 @@ import numbers
 import numpy as np
 
 from . import random
-from .dtypes import bool_, get_default_dtype
-from .ops.dims import sizes
-from .tensor import Tensor, float32, int64
+from ..autograd.dtypes import bool_, get_default_dtype
+from ..ops.checks import sizes
+from ..autograd.tensor import Tensor, float32, int64
 
 
 def tensor(data, requires_grad=False, dtype=None):

@@ -26,7 +26,7 @@ normalised per batch on the fly (a training set normalised in advance would take
 
 import numpy as np
 
-from .dataset import Dataset, image_item
+from ..dataset import Dataset, image_item
 from .fetch import check_files, data_root, fetch_files
 from .safe_pickle import safe_load
 

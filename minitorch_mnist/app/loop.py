@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm
 
-from . import function, random
-from .nn import functional as F
+from ..autograd import function
+
+from ..torch_api import random
+from ..nn import functional as F
 
 
 class EngineBackend:

@@ -15,13 +15,15 @@ import shlex
 import sys
 from pathlib import Path
 
-from . import optim, random
+from .. import optim
+
+from ..torch_api import random
 from .commands import evaluate_weights, train
-from .data.catalog import DATASETS
+from ..data.datasets.catalog import DATASETS
 from .interrupt import TrainingInterrupted
-from .models import MODELS
-from .resume_settings import given_flags
-from .train import EngineBackend
+from ..models import MODELS
+from .resume_rules import given_flags
+from .loop import EngineBackend
 
 
 def _number(convert, accepts, expected):
@@ -110,7 +112,7 @@ def threads_option():
 
 def engine_framework(args):
     if getattr(args, "threads", None):
-        from . import kernels
+        from .. import kernels
         kernels.set_num_threads(args.threads)
     return dict(models=MODELS, backend=EngineBackend, optim_module=optim, seed_everything=random.manual_seed)
 

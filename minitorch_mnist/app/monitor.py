@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_write, reporting_failures
-from .serialization import DamagedFileError
-from .tensor import Tensor
+from ..storage.atomic import atomic_write, reporting_failures
+from ..storage.weights_file import DamagedFileError
+from ..autograd.tensor import Tensor
 
 STEP_FIELDS = ["epoch", "step", "loss", "lr"]
 TENSORBOARD_MISSING = ("TensorBoard events skipped: the tensorboard package is not installed "

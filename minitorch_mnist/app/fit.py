@@ -17,14 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import remove_leftovers
+from ..storage.atomic import remove_leftovers
 from .interrupt import StopRequests, TrainingInterrupted
 from .monitor import (TENSORBOARD_MISSING, MetricsLog, format_gradient_stats, gradient_stats, plot_curves,
                       plot_samples, to_numpy)
-from .run_checkpoint import describe, new_run_state, restore_training, save_training_checkpoint
+from .training_checkpoint import describe, new_run_state, restore_training, save_training_checkpoint
 from .runlock import locked_folders
-from .serialization import save_weights
-from .train import EngineBackend, EpochProgress, NonFiniteLossError, evaluate, train_one_epoch
+from ..storage.weights_file import save_weights
+from .loop import EngineBackend, EpochProgress, NonFiniteLossError, evaluate, train_one_epoch
 
 
 def fit(model, optimizer, train_loader, eval_loader, epochs, backend=EngineBackend, *, model_name="model",
