@@ -279,8 +279,8 @@ def threadpool_worker(args):
     b = rng.standard_normal((400, 120)).astype(np.float32)
 
     def conv():
-        kernels.conv2d_forward(x, weight, None, (1, 1), (0, 0))
-        kernels.conv2d_backward(grad, x, weight, (1, 1), (0, 0))
+        kernels.backend.conv2d_forward(x, weight, None, (1, 1), (0, 0))
+        kernels.backend.conv2d_backward(grad, x, weight, (1, 1), (0, 0))
 
     def conv_in_setting():
         if controller is None:

@@ -4,7 +4,7 @@
     python benchmarks/bench_optim.py --repeats 500 --rounds 5
 
 The six parameter arrays of MnistMLP (784-512-512-10, 669,706 numbers, float32) get random gradients; each
-backend's kernels.sgd_update (numpy_optim.py: four NumPy passes per array; numba_optim.py: one compiled pass)
+backend's kernels.backend.sgd_update (numpy_optim.py: four NumPy passes per array; numba_optim.py: one compiled pass)
 then runs --repeats whole steps, after warm-up. Reported: per backend, the median over --rounds of the mean
 step time in milliseconds, with the min-max. Both backends run in this one process, alternating by round.
 """
@@ -27,11 +27,11 @@ def step_time(backend, weights, grads, buffers, repeats):
     with kernels.use_backend(backend):
         for _ in range(10):  # warm-up (compiles the Numba loop on the first call, or loads it from the cache)
             for w, g, b in zip(weights, grads, buffers):
-                kernels.sgd_update(w, g, b, 0.01, 0.9, 0.0, 0.0, False, first_step=False)
+                kernels.backend.sgd_update(w, g, b, 0.01, 0.9, 0.0, 0.0, False, first_step=False)
         start = time.perf_counter()
         for _ in range(repeats):
             for w, g, b in zip(weights, grads, buffers):
-                kernels.sgd_update(w, g, b, 0.01, 0.9, 0.0, 0.0, False, first_step=False)
+                kernels.backend.sgd_update(w, g, b, 0.01, 0.9, 0.0, 0.0, False, first_step=False)
         return (time.perf_counter() - start) / repeats * 1e3
 
 

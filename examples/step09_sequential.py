@@ -2,7 +2,7 @@
 
     python examples/step09_sequential.py [--limit N] [--epochs E]
 
-Sequential runs its layers in order (minitorch_mnist/nn/layers.py, Sequential.forward), so the model needs
+Sequential runs its layers in order (minitorch_mnist/nn/container.py, Sequential.forward), so the model needs
 no class of its own; the two reshapes become layers through Lambda, a Module whose forward calls a
 function. Same network, same weights as step 8.
 """

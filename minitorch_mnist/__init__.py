@@ -1,6 +1,16 @@
 """minitorch_mnist: a small autograd engine on NumPy that trains the classic PyTorch MNIST models.
 
-Names follow PyTorch, so tutorial code runs after `import minitorch_mnist as torch`.
+Names follow PyTorch, so tutorial code runs after `import minitorch_mnist as torch`. The package, in reading order:
+    autograd/   the heart: Tensor, Function and the backward walk, dtypes
+    ops/        the differentiable functions, each forward beside its backward
+    nn/, optim/ layers, losses, initialisation; the optimizers and schedulers
+    data/       Dataset, DataLoader, the MNIST/FashionMNIST/CIFAR-10 readers (vision/: torchvision's names)
+    kernels/    speed: the loops of conv, pooling, ReLU and SGD in NumPy and in Numba, threads; below one interface
+    torch_api/  what exists only to be PyTorch's namespace: factories, torch.* functions, devices, save/load
+    storage/, tools/, app/   files on disk; gradcheck and graph pictures; the training command line
+    models.py, summary.py, onnx.py   the tutorial models, torchsummary's table, ONNX export (their public paths)
+Importing the engine loads NumPy and the autograd core only: data, vision, utils, onnx and viz are loaded when
+first used, and Numba when a kernel first runs.
 """
 
 from .autograd.dtypes import bool_ as bool  # noqa: A001 (torch.bool)
@@ -20,15 +30,16 @@ from .kernels import get_num_threads, set_num_threads
 from .torch_api.random import manual_seed
 from .autograd.tensor import Size, Tensor
 
-from . import data, nn, optim
-
-from .torch_api import accelerator
-
-from .torch_api import cuda
-
-from .tools import viz
-from . import onnx  # mm.onnx.export; the onnx package itself is imported only when exporting
+from . import nn, optim
 from .summary import summary
+from .torch_api import accelerator, cuda, random
+
+import importlib as _importlib  # noqa: E402
+import sys as _sys  # noqa: E402
+
+# torch.cuda, torch.accelerator and torch.random are modules in PyTorch: `import minitorch_mnist.cuda` finds these
+for _module in (accelerator, cuda, random):
+    _sys.modules[f"{__name__}.{_module.__name__.rsplit('.', 1)[1]}"] = _module
 
 __all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary", "Tensor", "Size", "device",
            "tensor", "from_numpy", "zeros", "ones", "randn", "argmax", "no_grad", "enable_grad", "set_grad_enabled",
@@ -41,11 +52,17 @@ __all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary
            "reshape", "round", "sigmoid", "softmax", "sqrt", "squeeze", "stack", "sum", "tanh", "transpose",
            "unsqueeze", "where", "utils", "vision", "save", "load", "get_num_threads", "set_num_threads"]
 
-from . import utils, vision  # torch.utils.data / torch.utils.tensorboard, torchvision  # noqa: E402
 from .torch_api.saving import load, save  # torch.save / torch.load  # noqa: E402
+
+# loaded on first use (mm.data, mm.vision, ...), so that `import minitorch_mnist` stays quick
+_LAZY = {"data": ".data", "vision": ".vision", "utils": ".utils", "onnx": ".onnx", "viz": ".tools.viz"}
 
 
 def __getattr__(name):
+    if name in _LAZY:
+        module = _importlib.import_module(_LAZY[name], __name__)
+        globals()[name] = module
+        return module
     from .torch_api.missing import missing_name
 
     missing_name("minitorch_mnist", name, __all__)

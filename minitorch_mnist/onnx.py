@@ -24,12 +24,9 @@ import numpy as np
 
 from .storage.atomic import atomic_write
 from .autograd.function import enable_grad
-from .nn.layers import MaxPool2d as MaxPool2dLayer
+from .nn.pooling import MaxPool2d as MaxPool2dLayer
 from .nn.normalization import _BatchNorm
-from .ops import conv, normalization, pool
-from .ops import arithmetic
-from .ops import losses
-from .ops import linear
+from .ops import activation, arithmetic, conv, linear, normalization, pool
 from .ops import shape as shape_ops
 from .autograd.tensor import Tensor
 
@@ -309,7 +306,7 @@ _EMITTERS = {
     linear.Linear: _linear,
     linear.MatMul: lambda b, ctx, names, tensors: b.emit("MatMul", names),
     conv.Conv2d: _conv2d,
-    arithmetic.ReLU: lambda b, ctx, names, tensors: b.emit("Relu", names),
+    activation.ReLU: lambda b, ctx, names, tensors: b.emit("Relu", names),
     pool.MaxPool2d: _max_pool,
     pool.AvgPool2d: _avg_pool,
     normalization.BatchNorm: _batch_norm,
@@ -319,7 +316,7 @@ _EMITTERS = {
     arithmetic.Sub: _binary("Sub"),
     arithmetic.Mul: _binary("Mul"),
     arithmetic.Div: _binary("Div"),
-    losses.LogSoftmax: lambda b, ctx, names, tensors: b.emit("LogSoftmax", names, axis=ctx.dim),
+    activation.LogSoftmax: lambda b, ctx, names, tensors: b.emit("LogSoftmax", names, axis=ctx.dim),
     arithmetic.Cast: lambda b, ctx, names, tensors: b.emit("Cast", names, to=_onnx_dtype(b, b.tensor.dtype)),
 }
 

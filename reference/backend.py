@@ -28,6 +28,9 @@ class TorchBackend:
         if self.device.type == "cuda":
             make_deterministic()
 
+    def start_epoch(self):
+        """Nothing to do: PyTorch manages its own threads."""
+
     def batch(self, images, labels):
         """Engine Tensors from the shared DataLoader -> torch tensors on the device (no copy on CPU)."""
         return (torch.from_numpy(images.numpy()).to(self.device, non_blocking=True),

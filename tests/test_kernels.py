@@ -311,8 +311,8 @@ def test_conv_backward_can_skip_the_input_gradient(backend, restore_backend, rng
     x, weight, _ = _conv_arrays(rng, (5, 3, 9, 9), (4, 3, 3, 3), np.float32)
     grad = rng.standard_normal((5, 4, 5, 5)).astype(np.float32)
     with kernels.use_backend(backend):
-        grad_x, grad_w = kernels.conv2d_backward(grad, x, weight, (2, 2), (1, 1))
-        skipped_x, skipped_w = kernels.conv2d_backward(grad, x, weight, (2, 2), (1, 1), compute_input_grad=False)
+        grad_x, grad_w = kernels.backend.conv2d_backward(grad, x, weight, (2, 2), (1, 1))
+        skipped_x, skipped_w = kernels.backend.conv2d_backward(grad, x, weight, (2, 2), (1, 1), compute_input_grad=False)
     assert skipped_x is None and grad_x.shape == x.shape
     assert np.array_equal(skipped_w, grad_w), "the weight gradient must not depend on whether dL/dx is computed"
 
@@ -327,8 +327,8 @@ def test_conv_kernels_accept_an_empty_batch_like_torch(backend, compute_input_gr
     expected = F.conv2d(*theirs, stride=2, padding=1)
     expected.backward(torch.zeros(expected.shape))
     with kernels.use_backend(backend):
-        out = kernels.conv2d_forward(x, weight, bias, (2, 2), (1, 1))
-        grad_x, grad_w = kernels.conv2d_backward(np.zeros(out.shape, np.float32), x, weight, (2, 2), (1, 1),
+        out = kernels.backend.conv2d_forward(x, weight, bias, (2, 2), (1, 1))
+        grad_x, grad_w = kernels.backend.conv2d_backward(np.zeros(out.shape, np.float32), x, weight, (2, 2), (1, 1),
                                                  compute_input_grad=compute_input_grad)
     assert out.shape == tuple(expected.shape) and out.dtype == np.float32
     assert grad_w.shape == weight.shape and grad_w.dtype == np.float32
@@ -346,10 +346,10 @@ def test_pool_kernels_accept_an_empty_batch_like_torch(backend, restore_backend)
     expected = F.max_pool2d(theirs, 2)
     expected_avg = F.avg_pool2d(theirs, 3, 2, 1)
     with kernels.use_backend(backend):
-        out, argmax = kernels.max_pool2d_forward(x, (2, 2), (2, 2), (0, 0))
-        grad_x = kernels.max_pool2d_backward(np.zeros(out.shape, np.float32), argmax, x.shape)
-        average = kernels.avg_pool2d_forward(x, (3, 3), (2, 2), (1, 1))
-        grad_avg = kernels.avg_pool2d_backward(np.zeros(average.shape, np.float32), x.shape, (3, 3), (2, 2), (1, 1))
+        out, argmax = kernels.backend.max_pool2d_forward(x, (2, 2), (2, 2), (0, 0))
+        grad_x = kernels.backend.max_pool2d_backward(np.zeros(out.shape, np.float32), argmax, x.shape)
+        average = kernels.backend.avg_pool2d_forward(x, (3, 3), (2, 2), (1, 1))
+        grad_avg = kernels.backend.avg_pool2d_backward(np.zeros(average.shape, np.float32), x.shape, (3, 3), (2, 2), (1, 1))
     assert out.shape == tuple(expected.shape) and average.shape == tuple(expected_avg.shape)
     assert grad_x.shape == grad_avg.shape == x.shape
     assert out.dtype == average.dtype == grad_x.dtype == grad_avg.dtype == np.float32
@@ -426,7 +426,7 @@ def test_default_thread_count_leaves_out_the_cores_other_processes_keep_busy(mon
 
 
 @pytest.mark.skipif(threads.threadpoolctl is None, reason="threadpoolctl is not installed")
-def test_matrix_products_put_blas_on_one_thread_only_while_the_other_cores_are_busy(monkeypatch, restore_threads):
+def test_each_epoch_puts_blas_on_one_thread_only_while_the_other_cores_are_busy(monkeypatch, restore_threads):
     def blas_threads():
         return [lib["num_threads"] for lib in threads.threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
 
@@ -436,12 +436,14 @@ def test_matrix_products_put_blas_on_one_thread_only_while_the_other_cores_are_b
     monkeypatch.setattr(threads, "available_cores", lambda: 2)
     x, w = mm.tensor(np.ones((3, 4))), mm.tensor(np.ones((5, 4)), requires_grad=True)
     monkeypatch.setattr(threads._idle_cores, "threads", lambda cores: 1)  # the other core is busy
-    mm.nn.functional.linear(x, w)
+    mm.nn.functional.linear(x, w).sum().backward()
+    assert not threads.blas_is_limited(), "an op never applies thread policy"
+    kernels.fit_threads_to_load()  # what the training loop calls at the start of an epoch
     assert threads.blas_is_limited() and all(n == 1 for n in blas_threads())
     monkeypatch.setattr(threads._idle_cores, "threads", lambda cores: 2)  # idle again
-    x @ w.T
+    kernels.fit_threads_to_load()
     assert not threads.blas_is_limited() and blas_threads() == before
     kernels.set_num_threads(2)  # the user's choice holds, busy or not
     monkeypatch.setattr(threads._idle_cores, "threads", lambda cores: 1)
-    mm.nn.functional.linear(x, w)
+    kernels.fit_threads_to_load()
     assert not threads.blas_is_limited()

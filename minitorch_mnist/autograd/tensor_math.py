@@ -8,9 +8,8 @@ as PyTorch does.
 import numpy as np
 
 from . import dtypes
-from ..ops import activation, pointwise
-from ..ops import arithmetic
-from ..ops.losses import LogSoftmax
+from ..ops import activation, arithmetic, pointwise
+
 
 
 class TensorMath:
@@ -46,7 +45,7 @@ class TensorMath:
         return activation.Softmax.apply(self if dtype is None else self._cast(dtype), dim=dim)
 
     def log_softmax(self, dim, dtype=None):
-        return LogSoftmax.apply(self if dtype is None else self._cast(dtype), dim=dim)
+        return activation.LogSoftmax.apply(self if dtype is None else self._cast(dtype), dim=dim)
 
     # ---- clamp: bounds may be numbers or tensors (broadcast), either may be None ----
     def clamp(self, min=None, max=None):

@@ -9,9 +9,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import dtypes
-from ..ops import reduce
-from ..ops import arithmetic
-from ..ops import linear
+from ..ops import activation, arithmetic, linear, reduce
 from ..ops import shape as shape_ops
 from ..ops.checks import check_broadcast, check_dim, check_dims, sizes
 from .tensor_inplace import array_index
@@ -86,7 +84,7 @@ class TensorOps(TensorMath):
     add, sub, mul, div, pow = __add__, __sub__, __mul__, __truediv__, __pow__
 
     def relu(self):
-        return arithmetic.ReLU.apply(self)
+        return activation.ReLU.apply(self)
 
     def clone(self):
         """A copy with its own memory; gradients flow back unchanged."""

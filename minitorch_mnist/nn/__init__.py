@@ -1,14 +1,25 @@
-"""Layers, Module and Parameter, with torch.nn's names."""
+"""Layers, Module and Parameter, with torch.nn's names.
+
+    module.py, parameter.py   Module (sub-modules, parameters, state_dict, hooks, train/eval) and Parameter
+    functional.py             the stateless functions the layers call, and the losses (torch.nn.functional)
+    init.py                   PyTorch's initialisations
+    linear.py, conv.py, pooling.py, activation.py, normalization.py, dropout.py, flatten.py   the layers by kind
+    container.py              Sequential, ModuleList, ModuleDict
+    loss.py                   the loss layers (CrossEntropyLoss, ...), each calling its function
+"""
 
 from . import functional, init
-from .activation import Identity, Sigmoid, Softmax, Tanh
-from .container import ModuleDict, ModuleList
+from .activation import Identity, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .container import ModuleDict, ModuleList, Sequential
+from .conv import Conv2d
 from .dropout import Dropout
-from .layers import AvgPool2d, Conv2d, Flatten, Lambda, Linear, LogSoftmax, MaxPool2d, ReLU, Sequential
+from .flatten import Flatten, Lambda
+from .linear import Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d
 from .parameter import Parameter
+from .pooling import AvgPool2d, MaxPool2d
 
 __all__ = ["functional", "init", "Module", "Parameter", "Linear", "Conv2d", "ReLU", "Flatten", "MaxPool2d",
            "AvgPool2d", "LogSoftmax", "CrossEntropyLoss", "NLLLoss", "Lambda", "Sequential",

@@ -1,4 +1,4 @@
-"""Activation layers beyond ReLU: Sigmoid, Tanh, Softmax, and Identity (torch.nn's names and reprs)."""
+"""Activation layers: ReLU, Sigmoid, Tanh, Softmax, LogSoftmax, and Identity (torch.nn's names and reprs)."""
 
 from . import functional as F
 from .module import Module
@@ -40,3 +40,29 @@ class Identity(Module):
 
     def forward(self, input):
         return input
+
+
+class ReLU(Module):
+    """y = max(x, 0); inplace=True is accepted (as in AlexNet code) and gives the same values, computed out of place."""
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.relu(input)
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
+
+
+class LogSoftmax(Module):
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return F.log_softmax(input, self.dim, _stacklevel=5)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"

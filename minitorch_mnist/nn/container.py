@@ -1,4 +1,4 @@
-"""ModuleList and ModuleDict: hold sub-modules in a list or a dict so that parameters(), state_dict(),
+"""Sequential, ModuleList and ModuleDict: run sub-modules in order, or hold them in a list or a dict so that parameters(), state_dict(),
 train()/eval() and to() see them (a plain Python list would hide them), with torch.nn's methods and reprs."""
 
 from collections import OrderedDict
@@ -132,3 +132,27 @@ class ModuleDict(Module):
         pairs = modules.items() if isinstance(modules, (dict, OrderedDict, ModuleDict)) else modules
         for key, module in pairs:
             self[key] = module
+
+
+class Sequential(Module):
+    """Run the given modules in order; Sequential(a, b) or Sequential(OrderedDict(name=module))."""
+
+    def __init__(self, *modules):
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
+            for name, module in modules[0].items():
+                self.add_module(name, module)
+        else:
+            for index, module in enumerate(modules):
+                self.add_module(str(index), module)
+
+    def forward(self, input):
+        for module in self._modules.values():
+            input = module(input)
+        return input
+
+    def __getitem__(self, index):
+        return list(self._modules.values())[index]
+
+    def __len__(self):
+        return len(self._modules)

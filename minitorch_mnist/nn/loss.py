@@ -1,10 +1,10 @@
-"""Loss layers with torch.nn's constructor arguments; each calls its function in loss_functions.py.
+"""Loss layers with torch.nn's constructor arguments; each calls its function in functional.py.
 
 Class weights (weight=, pos_weight=) are registered as buffers, so they appear in state_dict as in PyTorch.
 """
 
 from . import functional as F
-from .loss_functions import legacy_reduction
+from .functional import legacy_reduction
 from .module import Module
 
 

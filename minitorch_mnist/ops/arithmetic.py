@@ -1,8 +1,7 @@
-"""Elementwise ops with NumPy broadcasting: + - * / **, neg, exp, log, relu, cast, clone."""
+"""Arithmetic with NumPy broadcasting: + - * / **, neg, exp, log; and cast, clone (identity-like copies)."""
 
 import numpy as np
 
-from .. import kernels
 from ..autograd.function import Function
 
 
@@ -156,23 +155,6 @@ class Log(Function):
         (x,) = ctx.saved
         # dz/dx = 1/x
         return (grad / x,)
-
-
-class ReLU(Function):
-    """z = max(x, 0)"""
-
-    @staticmethod
-    def forward(ctx, x):
-        z = kernels.relu_forward(x)  # NaN stays NaN, as in PyTorch (kernels/numpy_activation.py)
-        ctx.save(z)
-        return z
-
-    @staticmethod
-    def backward(ctx, grad):
-        (z,) = ctx.saved
-        # dz/dx = 0 where z <= 0, else 1 (PyTorch takes 0 at x == 0 and passes the gradient through at NaN);
-        # kernels/numpy_activation.py writes it in NumPy, numba_activation.py in one compiled pass
-        return (kernels.relu_backward(grad, z),)
 
 
 class Cast(Function):

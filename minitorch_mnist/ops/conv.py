@@ -57,7 +57,7 @@ class Conv2d(Function):
         check_window("conv2d", x.shape, weight.shape[2:], stride, padding)
         ctx.save(x, weight)
         ctx.stride, ctx.padding, ctx.has_bias = stride, padding, bias is not None
-        return kernels.conv2d_forward(x, weight, bias, stride, padding)
+        return kernels.backend.conv2d_forward(x, weight, bias, stride, padding)
 
     @staticmethod
     def backward(ctx, grad):
@@ -65,7 +65,7 @@ class Conv2d(Function):
         grad = np.ascontiguousarray(grad)
         # dL/dx = col2im(W^T @ grad), dL/dW = grad @ im2col(x)^T, grad seen as an (O, N*OH*OW) matrix;
         # dL/dx (col2im) is skipped for images that need no gradient, as the first layer's input
-        grad_x, grad_weight = kernels.conv2d_backward(grad, x, weight, ctx.stride, ctx.padding,
+        grad_x, grad_weight = kernels.backend.conv2d_backward(grad, x, weight, ctx.stride, ctx.padding,
                                                       compute_input_grad=ctx.needs_input_grad[0])
         # dL/db = grad summed over the batch and every output position
         grad_bias = grad.sum(axis=(0, 2, 3)) if ctx.has_bias else None

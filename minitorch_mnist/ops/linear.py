@@ -3,7 +3,6 @@
 import numpy as np
 
 from ..autograd.function import Function
-from ..kernels import follow_load_in_blas
 from .arithmetic import unbroadcast
 
 
@@ -24,7 +23,6 @@ class MatMul(Function):
             raise RuntimeError(f"matmul: expected both arguments to have the same dtype, but got {x.dtype} and "
                                f"{y.dtype} (shapes {x.shape} and {y.shape}); use .float() or .double()")
         ctx.shapes = x.shape, y.shape
-        follow_load_in_blas()  # speed only: BLAS on one thread while other processes keep the cores busy
         # 1-D operands become matrices (row for x, column for y) so backward needs one formula
         x2 = x[None, :] if x.ndim == 1 else x
         y2 = y[:, None] if y.ndim == 1 else y
@@ -67,7 +65,6 @@ class Linear(Function):
             raise RuntimeError(f"linear: bias shape {bias.shape} does not match weight shape {weight.shape}")
         needs_x, needs_weight = ctx.needs_input_grad[:2]
         ctx.save(x if needs_weight else None, weight if needs_x else None)  # only what a gradient needs
-        follow_load_in_blas()  # speed only: BLAS on one thread while other processes keep the cores busy
         ctx.input_shape = x.shape
         z = x @ weight.T
         if bias is not None:

@@ -1,8 +1,17 @@
-"""log_softmax and the negative log-likelihood loss; cross_entropy is the two together (nn/loss_functions.py)."""
+"""The losses as ops: the negative log-likelihood (cross_entropy is log_softmax then this, in nn/functional.py) and
+binary cross entropy, elementwise (weights and the reduction are applied by nn/functional.py).
+
+From probabilities:  l = -(y log p + (1 - y) log(1 - p)), each log clamped at -100 as PyTorch does, so p = 0 or 1
+gives a large finite loss instead of inf.
+From logits x (numerically stable: never exp of a large positive number), with p = sigmoid(x) and PyTorch's
+pos_weight w_pos (the weight of the positive term):
+    l = (1 - y) x - (1 + (w_pos - 1) y) log sigmoid(x),    log sigmoid(x) = min(x, 0) - log(1 + e^-|x|)
+"""
 
 import numpy as np
 
 from ..autograd.function import Function
+from .arithmetic import unbroadcast
 from .checks import check_dim, check_floating
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -11,27 +20,6 @@ REDUCTIONS = ("mean", "sum", "none")
 def check_reduction(reduction, name):
     if reduction not in REDUCTIONS:
         raise ValueError(f"{name}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
-
-
-class LogSoftmax(Function):
-    """z = x - log(sum(exp(x))) along `dim`, computed as (x - max) - log(sum(exp(x - max))) so exp never overflows"""
-
-    @staticmethod
-    def forward(ctx, x, dim):
-        dim = check_dim(dim, x.ndim)
-        check_floating(x, "log_softmax")
-        shifted = x - x.max(axis=dim, keepdims=True, initial=-np.inf)  # initial: an empty dim gives an empty result
-        with np.errstate(divide="ignore", invalid="ignore"):  # all -inf (or empty) rows: nan/-inf, as in PyTorch
-            z = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
-        ctx.dim = dim
-        ctx.save(z)
-        return z
-
-    @staticmethod
-    def backward(ctx, grad):
-        (z,) = ctx.saved
-        # d/dx log_softmax: g - softmax * g.sum  (softmax = exp(z))
-        return (grad - np.exp(z) * grad.sum(axis=ctx.dim, keepdims=True),)
 
 
 def check_target(logp, target, weight=None, ignore_index=-100):
@@ -126,3 +114,63 @@ class NLLLoss(Function):
         with np.errstate(invalid="ignore"):  # all ignored: 0 / 0 above, but ignored rows get exactly 0, as in PyTorch
             grad_rows[np.arange(count), ctx.safe_target] = np.where(ctx.kept, -ctx.row_weight * grad, 0)
         return unrows(grad_rows, ctx.input_shape), None
+
+
+# ---- binary cross entropy ----
+
+EPSILON = float(np.float32(1e-12))  # PyTorch's floor (a float32 constant) under p (1 - p) in the backward
+
+
+class BinaryCrossEntropy(Function):
+    """l = -(y * max(log p, -100) + (1 - y) * max(log(1 - p), -100))"""
+
+    @staticmethod
+    def forward(ctx, p, y):
+        if ((p < 0) | (p > 1)).any():
+            raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1 "
+                               f"(got values from {p.min()} to {p.max()}); apply sigmoid first, or use "
+                               "binary_cross_entropy_with_logits")
+        with np.errstate(divide="ignore"):
+            log_p, log_1mp = np.maximum(np.log(p), -100), np.maximum(np.log1p(-p), -100)
+        ctx.save(p, y, log_p, log_1mp)
+        return -(y * log_p + (1 - y) * log_1mp)
+
+    @staticmethod
+    def backward(ctx, grad):
+        p, y, log_p, log_1mp = ctx.saved
+        # dl/dp = (p - y) / max(p (1 - p), 1e-12) (PyTorch's backward); dl/dy = log(1 - p) - log p (clamped logs)
+        grad_p = grad * (p - y) / np.maximum(p * (1 - p), EPSILON) if ctx.needs_input_grad[0] else None
+        grad_y = grad * (log_1mp - log_p) if ctx.needs_input_grad[1] else None
+        return grad_p, grad_y
+
+
+def log_sigmoid(x):
+    """log(1 / (1 + e^-x)) without overflow: min(x, 0) - log(1 + e^-|x|)"""
+    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """l = (1 - y) x - (1 + (w_pos - 1) y) log sigmoid(x); w_pos (pos_weight) is optional and broadcasts"""
+
+    @staticmethod
+    def forward(ctx, x, y, pos_weight=None):
+        log_sig = log_sigmoid(x)
+        log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
+        ctx.save(x, y, pos_weight, log_sig)
+        return (1 - y) * x - log_weight * log_sig
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, pos_weight, log_sig = ctx.saved
+        log_weight = 1 if pos_weight is None else 1 + (pos_weight - 1) * y
+        sigmoid_neg = np.exp(log_sigmoid(-x))  # 1 - sigmoid(x), = d log sigmoid(x) / dx
+        # dl/dx = (1 - y) - log_weight * (1 - sigmoid x); dl/dy = -x - (w_pos - 1) log sigmoid x;
+        # dl/dw_pos = -y log sigmoid x
+        grad_x = unbroadcast(grad * ((1 - y) - log_weight * sigmoid_neg), x.shape) if ctx.needs_input_grad[0] else None
+        grad_y = None
+        if ctx.needs_input_grad[1]:
+            grad_y = unbroadcast(grad * (-x - (0 if pos_weight is None else (pos_weight - 1) * log_sig)), y.shape)
+        grad_pos_weight = None
+        if pos_weight is not None and ctx.needs_input_grad[2]:
+            grad_pos_weight = unbroadcast(grad * -y * log_sig, pos_weight.shape)
+        return grad_x, grad_y, grad_pos_weight

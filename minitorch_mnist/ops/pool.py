@@ -29,7 +29,7 @@ class MaxPool2d(Function):
     @staticmethod
     def forward(ctx, x, kernel_size, stride, padding):
         _check_pool("max_pool2d", x, kernel_size, stride, padding)
-        out, argmax = kernels.max_pool2d_forward(x, kernel_size, stride, padding)
+        out, argmax = kernels.backend.max_pool2d_forward(x, kernel_size, stride, padding)
         ctx.save(argmax)
         ctx.input_shape = x.shape
         return out
@@ -38,7 +38,7 @@ class MaxPool2d(Function):
     def backward(ctx, grad):
         (argmax,) = ctx.saved
         # dz/dx = 1 at each window's first maximum, 0 elsewhere (as PyTorch's CPU kernel picks it)
-        return (kernels.max_pool2d_backward(np.ascontiguousarray(grad), argmax, ctx.input_shape),)
+        return (kernels.backend.max_pool2d_backward(np.ascontiguousarray(grad), argmax, ctx.input_shape),)
 
 
 class AvgPool2d(Function):
@@ -48,13 +48,13 @@ class AvgPool2d(Function):
     def forward(ctx, x, kernel_size, stride, padding):
         _check_pool("avg_pool2d", x, kernel_size, stride, padding)
         ctx.input_shape, ctx.kernel_size, ctx.stride, ctx.padding = x.shape, kernel_size, stride, padding
-        return kernels.avg_pool2d_forward(x, kernel_size, stride, padding)
+        return kernels.backend.avg_pool2d_forward(x, kernel_size, stride, padding)
 
     @staticmethod
     def backward(ctx, grad):
         # dz/dx = 1/(kH*kW) for every pixel of every window that covers x
         grad = np.ascontiguousarray(grad)
-        return (kernels.avg_pool2d_backward(grad, ctx.input_shape, ctx.kernel_size, ctx.stride, ctx.padding),)
+        return (kernels.backend.avg_pool2d_backward(grad, ctx.input_shape, ctx.kernel_size, ctx.stride, ctx.padding),)
 
 
 def _pool_arguments(call, kernel_size, stride, padding):

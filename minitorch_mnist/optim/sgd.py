@@ -52,5 +52,5 @@ class SGD(Optimizer):
                     if buffer is None:  # the first step sets the buffer to the gradient
                         buffer = state["momentum_buffer"] = np.empty_like(weights)
                         first_step = True
-                kernels.sgd_update(weights, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step)
+                kernels.backend.sgd_update(weights, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step)
                 parameter._bump_version()  # a backward still pending on the old weights will now refuse to run
