@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import bench_report  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def test_busy_cores_count_as_the_benchmarks_own_cpu_time():
 
 def test_profile_step_names_the_same_layer_on_both_sides():
     """benchmarks/profile_step.py: one worker per framework; both tables list the linear layer's ops."""
-    script = Path(__file__).resolve().parent.parent / "benchmarks" / "profile_step.py"
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "profile_step.py"
     done = subprocess.run([sys.executable, str(script), "--model", "logistic", "--batch-size", "4", "--steps", "2",
                            "--warmup", "1", "--top", "40"], capture_output=True, text=True, timeout=300, check=True)
     engine, torch_part = done.stdout.split("\ntorch: ")

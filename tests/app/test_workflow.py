@@ -22,7 +22,7 @@ from minitorch_mnist.app.loop import EngineBackend, NonFiniteLossError
 from minitorch_mnist.app.fit import fit
 from reference.backend import TorchBackend
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def toy_data(seed=0, n=96):

@@ -21,7 +21,7 @@ import torch
 
 import minitorch_mnist as mm
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 _spec = importlib.util.spec_from_file_location("examples_common", EXAMPLES / "common.py")
 common = importlib.util.module_from_spec(_spec)  # examples/common.py, without putting examples/ on sys.path
 _spec.loader.exec_module(common)

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parent.parent / "examples" / "draw_graph.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "draw_graph.py"
 
 
 def test_without_graphviz_the_dot_file_is_written_with_the_command_that_renders_it(tmp_path):

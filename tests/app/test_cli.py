@@ -15,7 +15,7 @@ from minitorch_mnist.data.datasets import catalog
 from minitorch_mnist.data.datasets import fetch
 from minitorch_mnist.storage.weights_file import load_weights, save_weights
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run_engine(*argv):
