@@ -176,7 +176,7 @@ class Framework:
         loss = self.cross_entropy(self.model(x), y)
         loss.backward()
         self.optimizer.step()
-        return loss.item()  # as in train.py; on CUDA this also waits for the step
+        return loss.item()  # as in app/loop.py; on CUDA this also waits for the step
 
     def mode(self, training):
         if self.model is not None:

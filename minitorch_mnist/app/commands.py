@@ -1,7 +1,7 @@
 """What `train` and `evaluate` do, for either framework (cli.py parses; reference/ supplies PyTorch's pieces).
 
 train builds the model, data, optimizer and scheduler from the flags (from the checkpoint's settings when
-resuming, see resume_settings.py), runs fit(), reports the test accuracy, saves the weights, and ends with a
+resuming, see resume_rules.py), runs fit(), reports the test accuracy, saves the weights, and ends with a
 summary of where everything was written. Weights that cannot be saved (a full disk) are not thrown away:
 the message names the checkpoint that holds them, or a fallback file they were written to instead.
 """

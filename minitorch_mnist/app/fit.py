@@ -3,7 +3,7 @@
 After every epoch the model is evaluated (on a validation split, or on the test set when there is
 none); ReduceLROnPlateau steps on that loss, other schedulers once per epoch. The best model by
 evaluation accuracy is kept as weights (best_model.npz), and a full checkpoint (last.npz: epoch,
-model, optimizer, scheduler, every RNG state, metrics; see run_checkpoint.py) is written atomically, so
+model, optimizer, scheduler, every RNG state, metrics; see training_checkpoint.py) is written atomically, so
 `resume=` continues exactly where the run stood: an interrupted run, resumed, ends with the same weights
 as one that was never interrupted.
 

@@ -168,7 +168,7 @@ class Function:
     """Base of the differentiable ops; subclasses define the static methods forward and backward."""
 
     # True where backward returns arrays it has just computed, a different one per input, that nothing else refers
-    # to (Linear, MatMul): a leaf may then keep one as its .grad without copying it (autograd.py)
+    # to (Linear, MatMul): a leaf may then keep one as its .grad without copying it (backward.py)
     new_gradients = False
 
     @classmethod

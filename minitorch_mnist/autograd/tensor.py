@@ -2,7 +2,7 @@
 
 The values live in `tensor.array`, a NumPy array. `tensor.data` is what PyTorch's is: another Tensor over
 the same memory, detached from the graph. The operators and methods that build the graph (+, @, sum,
-reshape, ...) are in tensor_ops.py, the in-place changes (+=, zero_, copy_, ...) in tensor_inplace.py; this
+reshape, ...) are in tensor_methods.py, the in-place changes (+=, zero_, copy_, ...) in tensor_inplace.py; this
 file holds what a tensor is, how it converts and leaves the graph, and backward().
 """
 
@@ -13,7 +13,7 @@ from .backward import run_backward
 from ..torch_api.device import CPU, check_device, is_device
 from .function import Node, VersionCounter, is_grad_enabled
 from .tensor_inplace import InPlaceOps
-from .tensor_methods import TensorOps
+from .tensor_methods import TensorMethods
 
 float32, float64, int64 = dtypes.float32, dtypes.float64, dtypes.int64
 
@@ -28,7 +28,7 @@ class Size(tuple):
         return int(np.prod(self, dtype=np.int64))
 
 
-class Tensor(TensorOps, InPlaceOps):
+class Tensor(TensorMethods, InPlaceOps):
     """array: the NumPy array. grad: a Tensor (leaves only) or None. grad_fn: the Node that made it, None for a leaf."""
 
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__ instead of making an object array
@@ -296,7 +296,7 @@ class Tensor(TensorOps, InPlaceOps):
 
     def _accumulate(self, grad, copy=True):
         """Leaves add up gradients across backward() calls until zero_grad(), as in PyTorch.
-        copy=False: grad is a new array nobody else holds, kept as it is (autograd.py decides)."""
+        copy=False: grad is a new array nobody else holds, kept as it is (backward.py decides)."""
         if self.grad is None:
             self.grad = Tensor(grad.copy() if copy else grad)
         else:

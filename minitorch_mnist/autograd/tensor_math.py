@@ -1,6 +1,6 @@
 """Tensor methods for pointwise math and activations (abs, sqrt, clamp, sigmoid, softmax, ...), with PyTorch's dtypes.
 
-Mixed into TensorOps (tensor_ops.py); each method calls a Function from ops/. Functions that only make sense
+Mixed into TensorMethods (tensor_methods.py); each method calls a Function from ops/. Functions that only make sense
 for real numbers (sqrt, sigmoid, tanh, exp, log) turn an integer tensor into the default float dtype first,
 as PyTorch does.
 """

@@ -18,7 +18,7 @@ from .tensor_math import TensorMath
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # what max(dim)/min(dim) return, as torch.return_types
 
 
-class TensorOps(TensorMath):
+class TensorMethods(TensorMath):
     """Mixed into Tensor: arithmetic, comparisons, reductions and shape methods (pointwise math: TensorMath)."""
 
     # ---- arithmetic with PyTorch's type promotion ----

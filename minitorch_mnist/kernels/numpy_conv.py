@@ -1,7 +1,7 @@
 """Convolution kernels in NumPy: im2col + one matrix product for the whole batch (the readable version).
 
 Shapes: x (N, C, H, W), weight (O, C, kH, kW), out and grad (N, O, OH, OW),
-cols (K, N*L) with K = C*kH*kW rows and one column per output pixel of every image, L = OH*OW (im2col.py).
+cols (K, N*L) with K = C*kH*kW rows and one column per output pixel of every image, L = OH*OW (numpy_im2col.py).
 In the products, out and grad are seen as (O, N*L) matrices, the layout of cols. The backward rebuilds
 cols from x rather than keeping them from the forward (they are 2 to 9 times bigger than x).
 numba_conv.py has the same functions with the same signatures, written as compiled loops.

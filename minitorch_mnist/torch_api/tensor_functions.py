@@ -1,7 +1,7 @@
 """The torch.* functions that take tensors (torch.max, torch.cat, torch.where, torch.sigmoid, ...).
 
 Each is PyTorch's signature over a Tensor method or an op, so tutorial code runs after
-`import minitorch_mnist as torch`. Making new tensors (arange, full, rand, ...) is in factories.py.
+`import minitorch_mnist as torch`. Making new tensors (arange, full, rand, ...) is in creation.py.
 """
 
 import numpy as np

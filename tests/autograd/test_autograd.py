@@ -43,7 +43,7 @@ def test_x_plus_x_has_gradient_two_like_torch(rng):
     check_op(lambda x: x + x, None, [rng.standard_normal(5)], rng, what="x + x")
 
 
-# A leaf keeps a new gradient array as its .grad without copying it (autograd.py). These cases must still copy:
+# A leaf keeps a new gradient array as its .grad without copying it (backward.py). These cases must still copy:
 # each builds grads that would otherwise share memory with each other or with an array the user holds.
 ALIASING_CASES = {
     "a + b (one array sent to both)": lambda a, b, g, lib: (a + b).backward(g),
