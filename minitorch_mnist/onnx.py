@@ -24,7 +24,7 @@ import numpy as np
 
 from .storage.atomic import atomic_write
 from .autograd.function import enable_grad
-from .nn.pooling import MaxPool2d as MaxPool2dLayer
+from .nn.pool import MaxPool2d as MaxPool2dLayer
 from .nn.normalization import _BatchNorm
 from .ops import activation, arithmetic, conv, linear, normalization, pool
 from .ops import shape as shape_ops

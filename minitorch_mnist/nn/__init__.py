@@ -3,7 +3,7 @@
     module.py, parameter.py   Module (sub-modules, parameters, state_dict, hooks, train/eval) and Parameter
     functional.py             the stateless functions the layers call, and the losses (torch.nn.functional)
     init.py                   PyTorch's initialisations
-    linear.py, conv.py, pooling.py, activation.py, normalization.py, dropout.py, flatten.py   the layers by kind
+    linear.py, conv.py, pool.py, activation.py, normalization.py, dropout.py, flatten.py   the layers by kind
     container.py              Sequential, ModuleList, ModuleDict
     loss.py                   the loss layers (CrossEntropyLoss, ...), each calling its function
 """
@@ -19,7 +19,7 @@ from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d
 from .parameter import Parameter
-from .pooling import AvgPool2d, MaxPool2d
+from .pool import AvgPool2d, MaxPool2d
 
 __all__ = ["functional", "init", "Module", "Parameter", "Linear", "Conv2d", "ReLU", "Flatten", "MaxPool2d",
            "AvgPool2d", "LogSoftmax", "CrossEntropyLoss", "NLLLoss", "Lambda", "Sequential",

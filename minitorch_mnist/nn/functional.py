@@ -1,6 +1,6 @@
 """The stateless functions of the layers and the losses, with torch.nn.functional's names and argument order.
 
-nll_loss and the binary cross entropies are single ops (ops/losses.py); cross_entropy is log_softmax then
+nll_loss and the binary cross entropies are single ops (ops/loss.py); cross_entropy is log_softmax then
 nll_loss, plus label smoothing and class-probability targets built from ordinary tensor ops, so their gradients
 come for free. Losses take PyTorch's arguments, defaults, reductions and errors.
 """
@@ -15,7 +15,7 @@ from ..ops.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from ..ops.conv import conv2d
 from ..ops.dropout import Dropout, check_probability, draw_keep_mask
 from ..ops.linear import Linear
-from ..ops.losses import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, NLLLoss, check_reduction
+from ..ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, NLLLoss, check_reduction
 from ..ops.normalization import BatchNorm
 from ..ops.pool import avg_pool2d, max_pool2d
 from ..torch_api.random import generator

@@ -1,4 +1,4 @@
-"""Activations: relu, sigmoid, tanh, softmax and log_softmax (the partner of the NLL loss in losses.py)."""
+"""Activations: relu, sigmoid, tanh, softmax and log_softmax (the partner of the NLL loss in loss.py)."""
 
 import numpy as np
 

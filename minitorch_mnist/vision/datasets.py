@@ -1,5 +1,5 @@
 """torchvision.datasets' MNIST, FashionMNIST and CIFAR10: torchvision's signatures, attributes and file layout,
-read by the engine's own readers (data/idx.py, data/safe_pickle.py) and fetched by its fetchers (data/fetch.py).
+read by the engine's own readers (data/datasets/idx.py, safe_pickle.py) and fetched by its fetchers (fetch.py).
 
     train_set = datasets.MNIST("data", train=True, download=True, transform=transforms.ToTensor())
     image, label = train_set[0]          # a float32 Tensor (1, 28, 28) and an int

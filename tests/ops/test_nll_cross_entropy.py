@@ -10,7 +10,7 @@ import torch.nn.functional as torch_F
 import minitorch_mnist as mm
 from minitorch_mnist.tools.gradcheck import gradcheck
 from minitorch_mnist.ops.activation import LogSoftmax
-from minitorch_mnist.ops.losses import NLLLoss
+from minitorch_mnist.ops.loss import NLLLoss
 from op_parity import check_op
 
 # float64 compares at RTOL 1e-10; float32 at RTOL 1e-5 of max(1, |expected|): exp, log and a sum of
