@@ -33,3 +33,15 @@ def pair(array, requires_grad=True):
 
 # float64: only rounding differs; float32: a few ulps of the values involved, summed over the reduction
 RTOL = {np.float64: 1e-10, np.float32: 1e-5}
+
+
+def assert_same_accuracy(our_predictions, their_predictions, labels, what):
+    """Two models trained by the same recipe but rounded differently (float32 sums in other orders on other CPUs
+    and thread counts, or other dropout draws) are equally good when their correct counts differ by chance only.
+    Only the d images on which their predictions differ can move the counts, each by one; if the two are equally
+    good, which one is right there is a fair coin, so the difference has standard deviation sqrt(d) at most:
+    allow 3 sqrt(d) (a 0.3% false alarm rate, on any CPU)."""
+    ours, theirs, labels = (np.asarray(a).reshape(-1) for a in (our_predictions, their_predictions, labels))
+    disagree = int((ours != theirs).sum())
+    gap = abs(int((ours == labels).sum()) - int((theirs == labels).sum()))
+    assert gap <= 3 * np.sqrt(disagree), f"{what}: correct counts differ by {gap} over {disagree} disagreements"

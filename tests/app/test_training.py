@@ -15,7 +15,7 @@ from minitorch_mnist import models
 from minitorch_mnist.data import MNIST, DataLoader
 from minitorch_mnist.nn import functional as F
 from minitorch_mnist.app.loop import EngineBackend, evaluate, train_one_epoch
-from parity import assert_close
+from parity import assert_close, assert_same_accuracy
 from reference import interop
 from reference import models as torch_models
 from reference.backend import TorchBackend
@@ -76,6 +76,11 @@ def test_one_epoch_reaches_the_same_test_accuracy_as_torch(mnist, name):
         loader = DataLoader(train, batch_size=64, shuffle=True, seed=1)
         train_one_epoch(model, optimizer, loader, backend, progress=False)
         _, accuracies[framework] = evaluate(model, DataLoader(test, batch_size=1000), backend)
-    assert abs(accuracies["engine"] - accuracies["torch"]) <= 0.3, accuracies
+    images, labels = next(iter(DataLoader(test, batch_size=len(test))))
+    with mm.no_grad(), torch.no_grad():
+        ours_pred = ours(images).argmax(1).numpy()
+        theirs_pred = theirs(torch.from_numpy(images.numpy())).argmax(1).numpy()
+    # 938 float32 steps in two frameworks round differently on every CPU: equally good models, not equal ones
+    assert_same_accuracy(ours_pred, theirs_pred, labels.numpy(), f"{name} after one epoch")
     if name == "LeNet":
         assert accuracies["engine"] > 97.0, accuracies

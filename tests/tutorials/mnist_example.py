@@ -64,6 +64,8 @@ def test(model, device, test_loader):
             test_loss += F.nll_loss(output, target, reduction='sum').item()
             pred = output.argmax(dim=1, keepdim=True)
             correct += pred.eq(target.view_as(pred)).sum().item()
+            RESULTS.setdefault("predictions", []).extend(pred.view(-1).tolist())
+            RESULTS.setdefault("labels", []).extend(target.view(-1).tolist())
 
     test_loss /= len(test_loader.dataset)
     print('\nTest set: Average loss: {:.4f}, Accuracy: {}/{} ({:.0f}%)\n'.format(
@@ -118,6 +120,7 @@ def main(argv=None):
     scheduler = StepLR(optimizer, step_size=1, gamma=args.gamma)
     for epoch in range(1, args.epochs + 1):
         train(args, model, device, train_loader, optimizer, epoch)
+        RESULTS["predictions"], RESULTS["labels"] = [], []  # the last epoch's
         RESULTS["accuracy"] = test(model, device, test_loader)
         scheduler.step()
 

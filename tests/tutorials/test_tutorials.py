@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from import_rule import to_engine
+from parity import assert_same_accuracy
 from tutorial_harness import run
 
 
@@ -44,7 +45,9 @@ def test_what_is_torch_nn_really_from_scratch_to_sequential_matches_pytorch(mnis
                     X_VALID=valid.images[:256].reshape(-1, 784), Y_VALID=valid.targets[:256],
                     INITIAL_WEIGHTS=np.random.default_rng(0).standard_normal((784, 10)).astype(np.float32))
     ours, theirs = run_both("nn_really.py", **settings)
-    assert ours["first_loss"] == pytest.approx(theirs["first_loss"], rel=1e-6)
+    # each logit is a 784-term float32 dot product, summed in another order by each BLAS: they differ by up to
+    # 4 sqrt(784) u sum|x w| ~ 7e-6 of the logits' size (u = 2^-24), and the loss moves at most twice as much
+    assert ours["first_loss"] == pytest.approx(theirs["first_loss"], rel=2e-5)
     np.testing.assert_allclose(ours["scratch"], theirs["scratch"], rtol=1e-4)
     assert ours["logistic_valid_loss"] == pytest.approx(theirs["logistic_valid_loss"], rel=1e-4)
     assert len(ours["cnn_losses"]) == 20
@@ -85,4 +88,6 @@ def test_the_official_mnist_example_style_program_reaches_pytorchs_accuracy(mnis
                     ARGV=["--epochs", "1", "--save-model", "--log-interval", "50"])
     ours, theirs = run_both("mnist_example.py", **settings)
     assert ours["saved"] and theirs["saved"]
-    assert abs(ours["accuracy"] - theirs["accuracy"]) <= 0.005, (ours["accuracy"], theirs["accuracy"])
+    # each framework draws its own dropout masks: the accuracies agree as two equally good models do
+    assert ours["labels"] == theirs["labels"]
+    assert_same_accuracy(ours["predictions"], theirs["predictions"], ours["labels"], "MNIST example")
