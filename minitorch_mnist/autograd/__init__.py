@@ -6,6 +6,7 @@
     function.py        Function (forward/backward on NumPy arrays), the recorded Node, saved values and their
                        version counters, no_grad / enable_grad
     backward.py        the backward walk: Nodes in reverse topological order, gradients summed, the graph freed
-    dtypes.py          dtypes and PyTorch's type promotion
+    dtypes.py          dtypes (mm.float32 & co, printing torch.float32) and PyTorch's type promotion
+    printing.py        how a tensor prints: PyTorch's text and set_printoptions
 The differentiable functions themselves live in ops/.
 """
