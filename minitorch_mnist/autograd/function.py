@@ -12,6 +12,10 @@ Two safety rules, as in PyTorch:
   the versions at save time, and backward raises if one has moved (see docs/08-saved-values.md).
 - backward frees the saved arrays (unless retain_graph=True): a second backward through the same ops
   raises instead of silently adding gradients from freed or stale values.
+
+What users see of a Node is PyTorch's: print(t.grad_fn) gives <MulBackward0 object at 0x...>, and
+grad_fn.next_functions lists ((node, 0), ...) with AccumulateGrad for leaves. Each op names its node
+(Function.node_name / torch_name); callers rename it where PyTorch's node depends on the call (rename).
 """
 
 import threading
@@ -110,19 +114,34 @@ class Node:
 
     inputs: the input Tensors (None for an absent input), kept until backward frees the graph.
     next: for each input, the Node that made it, the leaf Tensor itself (gradients accumulate there), or None.
+    Each Node is an instance of a class named as PyTorch's node for the same call (MulBackward0, AddmmBackward0:
+    node_type), so `print(t.grad_fn)` and type(t.grad_fn).__name__ read as in PyTorch (Function.torch_name).
     """
 
     def __init__(self, function, ctx, inputs, output):
         self.function, self.ctx, self.inputs = function, ctx, inputs
         self.next = tuple(_edge(tensor) for tensor in inputs)
+        # the edges next_functions lists: PyTorch's node may list fewer inputs (Function.shown_inputs, rename())
+        self.shown = self.next if function.shown_inputs is None else self.next[function.shown_inputs]
+        self.hidden = False  # a dtype promotion PyTorch does inside the op: next_functions looks through it
         self.output_shape, self.output_dtype = output.array.shape, output.dtype
         self.hooks = []            # register_hook on the output tensor (it is not a leaf)
         self.retained_output = None  # the output Tensor, when retain_grad() asked to keep its .grad
+        self.metadata = {}
         self.saved_versions = _saved_versions(ctx._saved, inputs, output)
 
-    @property
     def name(self):
-        return self.function.__name__
+        """PyTorch's name for this node, e.g. 'MulBackward0' (the engine's op is self.function)."""
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    @property
+    def next_functions(self):
+        """As in PyTorch: ((node, 0), ...) per input, an AccumulateGrad for a leaf that requires grad, None for an
+        input that needs no gradient."""
+        return tuple((_shown_node(edge), 0) for edge in self.shown)
 
     def check_versions(self):
         """Raise if a saved array was changed in place after forward (the gradient would silently be wrong)."""
@@ -130,7 +149,7 @@ class Node:
             if counter.value != version:
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified by an inplace "
-                    f"operation: the {role} of {self.name} (shape {shape}, dtype {dtype}) is at version "
+                    f"operation: the {role} of {self.name()} (shape {shape}, dtype {dtype}) is at version "
                     f"{counter.value}; expected version {version} instead. Make a copy (x = x.clone()) before "
                     f"changing it, or change it only after backward()")
 
@@ -142,8 +161,76 @@ class Node:
         self.inputs = tuple(None for _ in self.inputs)
 
 
+_NODE_TYPES = {}
+
+
+def node_type(name, base=None):
+    """The Node subclass called `name` (one per name, made on first use), as PyTorch has one class per node kind."""
+    base = base or Node
+    if (name, base) not in _NODE_TYPES:
+        _NODE_TYPES[name, base] = type(name, (base,), {})
+    return _NODE_TYPES[name, base]
+
+
+class AccumulateGrad:
+    """What next_functions shows for a leaf that requires grad (as in PyTorch): `.variable` is the leaf."""
+
+    next_functions = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.metadata = {}
+
+    def name(self):
+        return "AccumulateGrad"
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+class ShownNode(Node):
+    """A node that exists only in next_functions, where PyTorch records a step the engine folds into one op
+    (the TBackward0 of the weight under AddmmBackward0)."""
+
+    def __init__(self, edges):  # noqa: super().__init__ is not called: nothing runs here, it is only shown
+        self.shown, self.hidden, self.metadata = edges, False, {}
+
+
+def shown_node(name, *tensors):
+    """A ShownNode named `name` over these tensors' edges, for rename(..., inputs); None if none needs a gradient."""
+    edges = tuple(_edge(tensor) for tensor in tensors)
+    return node_type(name, ShownNode)(edges) if any(edge is not None for edge in edges) else None
+
+
+def _shown_node(edge):
+    """What next_functions lists for an edge: the Node (seen through hidden ones), the leaf's AccumulateGrad, None."""
+    while isinstance(edge, Node) and edge.hidden:
+        edge = edge.shown[0]
+    if edge is None or isinstance(edge, Node):
+        return edge
+    if getattr(edge, "_grad_accumulator", None) is None:
+        edge._grad_accumulator = AccumulateGrad(edge)  # one per leaf, so two walks find the same object
+    return edge._grad_accumulator
+
+
+def rename(output, name=None, inputs=None, hidden=False):
+    """Give the Node that made `output` PyTorch's name for the call that made it, when the op alone does not tell
+    (x.view and x.unsqueeze are both Reshape; mse_loss is several ops, PyTorch's MseLossBackward0 one node).
+    inputs: what PyTorch's node lists in next_functions, when it differs from the op's inputs (Tensors, None, or
+    shown_node(...)). hidden: next_functions looks through this node (a dtype cast PyTorch makes inside the op).
+    name=None keeps the name. Returns output; a tensor made without recording (no grad_fn) is returned unchanged."""
+    node = output.grad_fn
+    if node is not None:
+        if name is not None:
+            node.__class__ = node_type(name)
+        if inputs is not None:
+            node.shown = tuple(item if isinstance(item, ShownNode) else _edge(item) for item in inputs)
+        node.hidden = hidden
+    return output
+
+
 def _edge(tensor):
-    if tensor is None or not tensor.requires_grad:
+    if not getattr(tensor, "requires_grad", False):  # None, a number, or a tensor that needs no gradient
         return None
     return tensor.grad_fn if tensor.grad_fn is not None else tensor
 
@@ -171,6 +258,17 @@ class Function:
     # to (Linear, MatMul): a leaf may then keep one as its .grad without copying it (autograd.py)
     new_gradients = False
 
+    # PyTorch's name for the node this op records (what print(t.grad_fn) shows); None: the class name + "Backward0"
+    node_name = None
+    # the inputs PyTorch's node lists in next_functions, as a slice of this op's inputs (None: all of them)
+    shown_inputs = None
+
+    @classmethod
+    def torch_name(cls, inputs, options):
+        """The name of the node recorded for these inputs and options (an op overrides it where PyTorch's node
+        depends on the call: sum() is SumBackward0, sum(dim) SumBackward1)."""
+        return cls.node_name or f"{cls.__name__}Backward0"
+
     @classmethod
     def apply(cls, *inputs, **options):
         from .tensor import Tensor
@@ -182,7 +280,7 @@ class Function:
         output = Tensor(output_array, _version_counter=_shared_counter(output_array, inputs))
         if recording and output_array.dtype.kind == "f":  # integer results (x.long()) carry no gradient
             output.requires_grad = True
-            output.grad_fn = Node(cls, ctx, inputs, output)
+            output.grad_fn = node_type(cls.torch_name(inputs, options))(cls, ctx, inputs, output)
         return output
 
 

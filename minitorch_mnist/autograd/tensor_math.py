@@ -8,6 +8,7 @@ as PyTorch does.
 import numpy as np
 
 from . import dtypes
+from .function import rename
 from ..ops import activation, arithmetic, pointwise
 
 
@@ -60,8 +61,9 @@ class TensorMath:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             result = self if min is None else self.maximum(min)
-            return result if max is None else result.minimum(max)
-        x = self._cast(dtypes.result_type(self, *[bound for bound in (min, max) if bound is not None]))
+            result = result if max is None else result.minimum(max)
+            return rename(result, "ClampBackward0", (self, min, max))  # one node in PyTorch
+        x = self._cast(dtypes.result_type(self, *[bound for bound in (min, max) if bound is not None]), promotion=True)
         return pointwise.Clamp.apply(x, low=min, high=max)
 
     clip = clamp

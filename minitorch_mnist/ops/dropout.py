@@ -24,6 +24,8 @@ def draw_keep_mask(generator, shape, p):
 class Dropout(Function):
     """z = x * keep / (1 - p)"""
 
+    node_name = "MulBackward0"  # PyTorch's CPU dropout multiplies by a mask tensor
+
     @staticmethod
     def forward(ctx, x, keep, p):
         check_probability(p)

@@ -119,7 +119,7 @@ def test_excerpt_equals_the_source_it_names(item):
 def test_excerpts_cover_the_engine_parts_the_tour_explains():
     origins = {item[2].group("origin") for item in EXCERPTS}
     for expected in ["minitorch_mnist/autograd/tensor.py::Tensor.backward", "minitorch_mnist/ops/arithmetic.py::unbroadcast",
-                     "minitorch_mnist/ops/losses.py::LogSoftmax", "minitorch_mnist/ops/conv.py::Conv2d",
+                     "minitorch_mnist/ops/activation.py::LogSoftmax", "minitorch_mnist/ops/conv.py::Conv2d",
                      "minitorch_mnist/optim/sgd.py::SGD.step", "minitorch_mnist/tools/gradcheck.py::numerical_grad"]:
         assert expected in origins, f"no excerpt of {expected}"
 
