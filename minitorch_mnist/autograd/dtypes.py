@@ -89,8 +89,10 @@ def as_numpy(dtype_like, default=None):
 
 def of_numpy(numpy_dtype):
     """The engine dtype of a NumPy dtype (an array's); a dtype PyTorch lacks (strings, objects) is returned as it is."""
-    numpy_dtype = np.dtype(numpy_dtype)
-    found = _BY_NUMPY.get(numpy_dtype) or _BY_NUMPY.get(numpy_dtype.newbyteorder("="))
+    found = _BY_NUMPY.get(numpy_dtype)  # the common case: an array's dtype, found at once
+    if found is None:
+        numpy_dtype = np.dtype(numpy_dtype)
+        found = _BY_NUMPY.get(numpy_dtype) or _BY_NUMPY.get(numpy_dtype.newbyteorder("="))
     return numpy_dtype if found is None else found
 
 

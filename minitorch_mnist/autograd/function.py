@@ -121,10 +121,9 @@ class Node:
     def __init__(self, function, ctx, inputs, output):
         self.function, self.ctx, self.inputs = function, ctx, inputs
         self.next = tuple(_edge(tensor) for tensor in inputs)
-        # the edges next_functions lists: PyTorch's node may list fewer inputs (Function.shown_inputs, rename())
-        self.shown = self.next if function.shown_inputs is None else self.next[function.shown_inputs]
+        self.shown = None  # the edges next_functions lists, when asked (Function.shown_edges, or set by rename)
         self.hidden = False  # a dtype promotion PyTorch does inside the op: next_functions looks through it
-        self.output_shape, self.output_dtype = output.array.shape, output.dtype
+        self.output_shape, self.output_dtype = output.array.shape, output.array.dtype
         self.hooks = []            # register_hook on the output tensor (it is not a leaf)
         self.retained_output = None  # the output Tensor, when retain_grad() asked to keep its .grad
         self.metadata = {}
@@ -141,6 +140,8 @@ class Node:
     def next_functions(self):
         """As in PyTorch: ((node, 0), ...) per input, an AccumulateGrad for a leaf that requires grad, None for an
         input that needs no gradient."""
+        if self.shown is None:
+            self.shown = self.function.shown_edges(self)
         return tuple((_shown_node(edge), 0) for edge in self.shown)
 
     def check_versions(self):
@@ -166,10 +167,11 @@ _NODE_TYPES = {}
 
 def node_type(name, base=None):
     """The Node subclass called `name` (one per name, made on first use), as PyTorch has one class per node kind."""
-    base = base or Node
-    if (name, base) not in _NODE_TYPES:
-        _NODE_TYPES[name, base] = type(name, (base,), {})
-    return _NODE_TYPES[name, base]
+    found = _NODE_TYPES.get(name) if base is None else None  # the common case, checked first: it runs on every op
+    if found is None:
+        key = name if base is None else (name, base)
+        found = _NODE_TYPES.get(key) or _NODE_TYPES.setdefault(key, type(name, (base or Node,), {}))
+    return found
 
 
 class AccumulateGrad:
@@ -193,19 +195,20 @@ class ShownNode(Node):
     (the TBackward0 of the weight under AddmmBackward0)."""
 
     def __init__(self, edges):  # noqa: super().__init__ is not called: nothing runs here, it is only shown
-        self.shown, self.hidden, self.metadata = edges, False, {}
+        self.next = self.shown = edges
+        self.hidden, self.metadata = False, {}
 
 
-def shown_node(name, *tensors):
-    """A ShownNode named `name` over these tensors' edges, for rename(..., inputs); None if none needs a gradient."""
-    edges = tuple(_edge(tensor) for tensor in tensors)
+def shown_node(name, *items):
+    """A ShownNode named `name` over these tensors or edges; None when none of them needs a gradient."""
+    edges = tuple(_shown_edge(item) for item in items)
     return node_type(name, ShownNode)(edges) if any(edge is not None for edge in edges) else None
 
 
 def _shown_node(edge):
     """What next_functions lists for an edge: the Node (seen through hidden ones), the leaf's AccumulateGrad, None."""
     while isinstance(edge, Node) and edge.hidden:
-        edge = edge.shown[0]
+        edge = edge.next[0]
     if edge is None or isinstance(edge, Node):
         return edge
     if getattr(edge, "_grad_accumulator", None) is None:
@@ -224,13 +227,20 @@ def rename(output, name=None, inputs=None, hidden=False):
         if name is not None:
             node.__class__ = node_type(name)
         if inputs is not None:
-            node.shown = tuple(item if isinstance(item, ShownNode) else _edge(item) for item in inputs)
+            node.shown = tuple(_shown_edge(item) for item in inputs)
         node.hidden = hidden
     return output
 
 
+def _shown_edge(item):
+    """An edge for next_functions from a Node (kept), a Tensor (its edge), or anything else (a number: None)."""
+    if isinstance(item, Node):
+        return item
+    return _edge(item) if hasattr(item, "requires_grad") else None
+
+
 def _edge(tensor):
-    if not getattr(tensor, "requires_grad", False):  # None, a number, or a tensor that needs no gradient
+    if tensor is None or not tensor.requires_grad:
         return None
     return tensor.grad_fn if tensor.grad_fn is not None else tensor
 
@@ -262,6 +272,11 @@ class Function:
     node_name = None
     # the inputs PyTorch's node lists in next_functions, as a slice of this op's inputs (None: all of them)
     shown_inputs = None
+
+    @classmethod
+    def shown_edges(cls, node):
+        """What `node`'s next_functions lists (computed when first asked): its edges, or the slice shown_inputs."""
+        return node.next if cls.shown_inputs is None else node.next[cls.shown_inputs]
 
     @classmethod
     def torch_name(cls, inputs, options):

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from ..autograd import dtypes
-from ..autograd.function import rename, shown_node
+from ..autograd.function import rename
 from ..autograd.tensor import Tensor
 from ..ops.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from ..ops.conv import conv2d
@@ -29,13 +29,7 @@ __all__ = ["linear", "conv2d", "relu", "sigmoid", "tanh", "max_pool2d", "avg_poo
 
 def linear(input, weight, bias=None):
     """y = input @ weight^T + bias"""
-    output = Linear.apply(input, weight, bias)
-    if input.ndim != 2:
-        return output
-    # PyTorch's addmm(bias, input, weight.t()) lists the bias first and the weight behind a TBackward0
-    transposed = shown_node("TBackward0", weight)
-    shown = (input, transposed) if bias is None else (bias, input, transposed)
-    return rename(output, inputs=shown)
+    return Linear.apply(input, weight, bias)
 
 
 def relu(input, inplace=False):
@@ -83,7 +77,7 @@ def dropout(input, p=0.5, training=True):
     if not training:
         return input
     keep = draw_keep_mask(generator(), input.shape, p)  # generator() read now: manual_seed replaces it
-    return rename(Dropout.apply(input, keep=keep, p=p), "MulBackward0", (input, None))  # x * mask, as PyTorch
+    return Dropout.apply(input, keep=keep, p=p)
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):

@@ -26,6 +26,10 @@ class Dropout(Function):
 
     node_name = "MulBackward0"  # PyTorch's CPU dropout multiplies by a mask tensor
 
+    @classmethod
+    def shown_edges(cls, node):
+        return node.next + (None,)  # x and the mask, which needs no gradient
+
     @staticmethod
     def forward(ctx, x, keep, p):
         check_probability(p)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import Function, shown_node
 from .arithmetic import unbroadcast
 
 
@@ -71,6 +71,14 @@ class Linear(Function):
         if bias is not None:
             return "ViewBackward0"
         return "SqueezeBackward4" if x.ndim == 1 else "UnsafeViewBackward0"
+
+    @classmethod
+    def shown_edges(cls, node):
+        """PyTorch's addmm(bias, x, weight.t()) lists the bias first and the weight behind a TBackward0."""
+        x, weight, bias = node.next
+        if node.name() == "AddmmBackward0":
+            return bias, x, shown_node("TBackward0", weight)
+        return (x, shown_node("TBackward0", weight)) if node.name() == "MmBackward0" else node.next
 
     @staticmethod
     def forward(ctx, x, weight, bias=None):
