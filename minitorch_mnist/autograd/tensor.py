@@ -233,6 +233,9 @@ class Tensor(TensorOps, InPlaceOps):
     def double(self):
         return self.to(float64)
 
+    def half(self):
+        return self.to(dtypes.float16)
+
     def long(self):
         return self.to(int64)
 

@@ -38,9 +38,10 @@ class TensorMath:
 
     __abs__ = abs
 
-    def round(self, decimals=0):
+    def round(self, decimals=None):
         """Halves go to the even neighbour (0.5 -> 0, 1.5 -> 2), as torch.round; the gradient is 0."""
-        return pointwise.Round.apply(self, decimals=decimals)
+        rounded = pointwise.Round.apply(self, decimals=decimals or 0)
+        return rounded if decimals is None else rename(rounded, "RoundBackward1")  # PyTorch's round(decimals=)
 
     def softmax(self, dim, dtype=None):
         return activation.Softmax.apply(self if dtype is None else self._cast(dtype), dim=dim)

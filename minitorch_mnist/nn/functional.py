@@ -74,8 +74,8 @@ def dropout(input, p=0.5, training=True):
     The mask comes from the engine's global generator, so mm.manual_seed makes it reproducible.
     """
     check_probability(p)
-    if not training:
-        return input
+    if not training or p == 0:
+        return input  # nothing dropped: the tensor itself, as in PyTorch
     keep = draw_keep_mask(generator(), input.shape, p)  # generator() read now: manual_seed replaces it
     return Dropout.apply(input, keep=keep, p=p)
 

@@ -146,8 +146,8 @@ def abs(input):
     return input.abs()
 
 
-def round(input, *, decimals=0):
-    return input.round(decimals)
+def round(input, *, decimals=None):
+    return input.round(decimals=decimals)
 
 
 def clamp(input, min=None, max=None):

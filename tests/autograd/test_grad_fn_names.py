@@ -65,6 +65,7 @@ CASES = [
     ("abs", lambda lib, F, t: t["x"].abs(), True),
     ("sqrt", lambda lib, F, t: t["x"].sqrt(), True),
     ("round", lambda lib, F, t: t["x"].round(), True),
+    ("round decimals", lambda lib, F, t: t["x"].round(decimals=0), True),
     ("clamp numbers", lambda lib, F, t: t["x"].clamp(-1, 1), True),
     ("clamp min", lambda lib, F, t: t["x"].clamp(min=0), True),
     ("clamp tensor", lambda lib, F, t: t["x"].clamp(min=t["y"]), True),
@@ -74,6 +75,7 @@ CASES = [
     ("minimum", lambda lib, F, t: lib.minimum(t["x"], t["y"]), True),
     ("to float64", lambda lib, F, t: t["x"].to(lib.float64), True),
     ("double", lambda lib, F, t: t["x"].double(), True),
+    ("half", lambda lib, F, t: t["x"].half(), True),
     ("clone", lambda lib, F, t: t["x"].clone(), True),
     ("contiguous of a transpose", lambda lib, F, t: t["x"].t().contiguous(), True),
     ("relu", lambda lib, F, t: t["x"].relu(), True),
@@ -197,6 +199,13 @@ def test_accumulate_grad_holds_the_leaf_and_is_the_same_object_each_walk():
     assert type(accumulate).__name__ == "AccumulateGrad" and accumulate.name() == "AccumulateGrad"
     assert accumulate.variable is t["x"] and accumulate.next_functions == ()
     assert (t["x"] + 1).grad_fn.next_functions[0][0] is accumulate
+
+
+def test_calls_that_change_nothing_return_the_tensor_itself_as_in_pytorch():
+    for lib, F in ((torch, torch_F), (mm, mm_F)):
+        x = inputs(lib)["x"]
+        assert F.dropout(x, 0.0, True) is x and F.dropout(x, 0.5, False) is x and x.flatten(1) is x
+        assert x.float() is x and x.grad_fn is None
 
 
 def test_functions_of_tensors_that_need_no_gradient_are_none():
