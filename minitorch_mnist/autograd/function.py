@@ -15,7 +15,7 @@ Two safety rules, as in PyTorch:
 
 What users see of a Node is PyTorch's: print(t.grad_fn) gives <MulBackward0 object at 0x...>, and
 grad_fn.next_functions lists ((node, 0), ...) with AccumulateGrad for leaves. Each op names its node
-(Function.node_name / torch_name); callers rename it where PyTorch's node depends on the call (rename).
+(Function.node_name / torch_name); callers rename it where PyTorch's node depends on the call (graph.py).
 """
 
 import threading
@@ -140,9 +140,11 @@ class Node:
     def next_functions(self):
         """As in PyTorch: ((node, 0), ...) per input, an AccumulateGrad for a leaf that requires grad, None for an
         input that needs no gradient."""
+        from .graph import shown_entry
+
         if self.shown is None:
             self.shown = self.function.shown_edges(self)
-        return tuple((_shown_node(edge), 0) for edge in self.shown)
+        return tuple((shown_entry(edge), 0) for edge in self.shown)
 
     def check_versions(self):
         """Raise if a saved array was changed in place after forward (the gradient would silently be wrong)."""
@@ -172,71 +174,6 @@ def node_type(name, base=None):
         key = name if base is None else (name, base)
         found = _NODE_TYPES.get(key) or _NODE_TYPES.setdefault(key, type(name, (base or Node,), {}))
     return found
-
-
-class AccumulateGrad:
-    """What next_functions shows for a leaf that requires grad (as in PyTorch): `.variable` is the leaf."""
-
-    next_functions = ()
-
-    def __init__(self, variable):
-        self.variable = variable
-        self.metadata = {}
-
-    def name(self):
-        return "AccumulateGrad"
-
-    def __repr__(self):
-        return f"<AccumulateGrad object at {hex(id(self))}>"
-
-
-class ShownNode(Node):
-    """A node that exists only in next_functions, where PyTorch records a step the engine folds into one op
-    (the TBackward0 of the weight under AddmmBackward0)."""
-
-    def __init__(self, edges):  # noqa: super().__init__ is not called: nothing runs here, it is only shown
-        self.next = self.shown = edges
-        self.hidden, self.metadata = False, {}
-
-
-def shown_node(name, *items):
-    """A ShownNode named `name` over these tensors or edges; None when none of them needs a gradient."""
-    edges = tuple(_shown_edge(item) for item in items)
-    return node_type(name, ShownNode)(edges) if any(edge is not None for edge in edges) else None
-
-
-def _shown_node(edge):
-    """What next_functions lists for an edge: the Node (seen through hidden ones), the leaf's AccumulateGrad, None."""
-    while isinstance(edge, Node) and edge.hidden:
-        edge = edge.next[0]
-    if edge is None or isinstance(edge, Node):
-        return edge
-    if getattr(edge, "_grad_accumulator", None) is None:
-        edge._grad_accumulator = AccumulateGrad(edge)  # one per leaf, so two walks find the same object
-    return edge._grad_accumulator
-
-
-def rename(output, name=None, inputs=None, hidden=False):
-    """Give the Node that made `output` PyTorch's name for the call that made it, when the op alone does not tell
-    (x.view and x.unsqueeze are both Reshape; mse_loss is several ops, PyTorch's MseLossBackward0 one node).
-    inputs: what PyTorch's node lists in next_functions, when it differs from the op's inputs (Tensors, None, or
-    shown_node(...)). hidden: next_functions looks through this node (a dtype cast PyTorch makes inside the op).
-    name=None keeps the name. Returns output; a tensor made without recording (no grad_fn) is returned unchanged."""
-    node = output.grad_fn
-    if node is not None:
-        if name is not None:
-            node.__class__ = node_type(name)
-        if inputs is not None:
-            node.shown = tuple(_shown_edge(item) for item in inputs)
-        node.hidden = hidden
-    return output
-
-
-def _shown_edge(item):
-    """An edge for next_functions from a Node (kept), a Tensor (its edge), or anything else (a number: None)."""
-    if isinstance(item, Node):
-        return item
-    return _edge(item) if hasattr(item, "requires_grad") else None
 
 
 def _edge(tensor):

@@ -8,7 +8,7 @@ as PyTorch does.
 import numpy as np
 
 from . import dtypes
-from .function import rename
+from .graph import rename
 from ..ops import activation, arithmetic, pointwise
 
 

@@ -9,7 +9,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import dtypes
-from .function import rename, shown_node
+from .graph import rename, shown_node
 from ..ops import activation, arithmetic, linear, reduce
 from ..ops import shape as shape_ops
 from ..ops.checks import check_broadcast, check_dim, check_dims, sizes

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from ..autograd import dtypes
-from ..autograd.function import rename
+from ..autograd.graph import rename
 from ..autograd.tensor import Tensor
 from ..ops.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from ..ops.conv import conv2d

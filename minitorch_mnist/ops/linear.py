@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from ..autograd.function import Function, shown_node
+from ..autograd.function import Function
+from ..autograd.graph import shown_node
 from .arithmetic import unbroadcast
 
 
