@@ -63,7 +63,7 @@ def engine_worker(args):
 
     apply = function.Function.apply.__func__
     function.Function.apply = classmethod(timed(lambda cls, *a: f"{cls.__name__} forward", apply))
-    backward._run_node = timed(lambda node, *a: f"{node.name} backward", backward._run_node)
+    backward._run_node = timed(lambda node, *a: f"{node.function.__name__} backward", backward._run_node)
     optimizer.step = timed(lambda: "optimizer step", optimizer.step)
     optimizer.zero_grad = timed(lambda: "zero_grad", optimizer.zero_grad)
     for measuring[0], images, labels in batches(args, np):

@@ -14,9 +14,11 @@ first used, and Numba when a kernel first runs.
 """
 
 from .autograd.dtypes import bool_ as bool  # noqa: A001 (torch.bool)
-from .autograd.dtypes import float16, float32, float64, get_default_dtype, int8, int16, int32, int64, promote_types, \
-    set_default_dtype, uint8
+from .autograd.dtypes import complex64, complex128, dtype, float16, float32, float64, get_default_dtype, int8, int16, \
+    int32, int64, promote_types, set_default_dtype, uint8, uint16, uint32, uint64
 from .autograd.dtypes import float16 as half, float32 as float, float64 as double, int32 as int, int64 as long  # noqa: A001
+from .autograd.dtypes import int16 as short, complex64 as cfloat, complex128 as cdouble
+from .autograd.printing import set_printoptions
 from .torch_api.device import device
 from .torch_api.creation import argmax, from_numpy, ones, randn, tensor, zeros
 from .torch_api.creation import arange, as_tensor, empty, full, full_like, ones_like, rand, rand_like, randint, randn_like, \
@@ -43,9 +45,10 @@ for _module in (accelerator, cuda, random):
 
 __all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary", "Tensor", "Size", "device",
            "tensor", "from_numpy", "zeros", "ones", "randn", "argmax", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled", "manual_seed", "get_default_dtype", "set_default_dtype", "promote_types", "float32",
-           "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool", "float", "double", "half",
-           "long", "int", "arange", "as_tensor", "empty", "full", "full_like", "ones_like", "rand", "rand_like",
+           "is_grad_enabled", "manual_seed", "get_default_dtype", "set_default_dtype", "promote_types", "dtype",
+           "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "uint16", "uint32", "uint64",
+           "complex64", "complex128", "bool", "float", "double", "half", "long", "int", "short", "cfloat", "cdouble",
+           "set_printoptions", "arange", "as_tensor", "empty", "full", "full_like", "ones_like", "rand", "rand_like",
            "randint", "randn_like", "zeros_like", "abs", "allclose", "argmin", "cat", "clamp", "clip", "clone",
            "concat", "concatenate", "equal", "exp", "flatten", "is_floating_point", "is_tensor", "log",
            "log_softmax", "matmul", "max", "maximum", "mean", "min", "minimum", "numel", "permute", "relu",

@@ -23,6 +23,7 @@ import importlib
 import numpy as np
 
 from .storage.atomic import atomic_write
+from .autograd import dtypes
 from .autograd.function import enable_grad
 from .nn.pool import MaxPool2d as MaxPool2dLayer
 from .nn.normalization import _BatchNorm
@@ -155,7 +156,7 @@ class _GraphBuilder:
                                            initializer=self.initializers)
 
     def value_info(self, name, tensor, batched):
-        dtype = self.onnx.helper.np_dtype_to_tensor_dtype(tensor.dtype)
+        dtype = _onnx_dtype(self, tensor.dtype)
         shape = list(tensor.shape)
         if batched and self.dynamic_batch and shape and shape[0] == self.batch:
             shape[0] = BATCH
@@ -185,17 +186,18 @@ class _GraphBuilder:
     # ---- ops ----
     def op(self, tensor, output_name):
         node = tensor.grad_fn
+        op_name = node.function.__name__  # the engine's op (its ONNX mapping), not PyTorch's node name
         layer_name, layer = self.made_by.get(id(tensor), (None, None, None))[:2]
         emit = _EMITTERS.get(node.function)
         if emit is None:
             where = f" (in layer {layer_name!r}, a {type(layer).__name__})" if layer is not None and layer_name else ""
-            hint = _HINTS.get(node.name, "")
-            raise UnsupportedOperatorError(f"onnx.export: the op {node.name}{where} has no ONNX mapping{hint}; "
+            hint = _HINTS.get(op_name, "")
+            raise UnsupportedOperatorError(f"onnx.export: the op {op_name}{where} has no ONNX mapping{hint}; "
                                       f"supported ops: {', '.join(sorted(f.__name__ for f in _EMITTERS))}")
         index = self.next_id()
         scope = f"/{layer_name}" if layer_name else ""
-        self.out = output_name or f"{node.name}_{index}"
-        self.node_name = f"{scope}/{node.name}_{index}"
+        self.out = output_name or f"{op_name}_{index}"
+        self.node_name = f"{scope}/{op_name}_{index}"
         self.tensor, self.layer, self.layer_name = tensor, layer, layer_name
         inputs = ["" if parent is None else self.names[id(parent)] for parent in node.inputs]
         if any(parent is not None and id(parent) in self.batched for parent in node.inputs):
@@ -299,7 +301,7 @@ def _binary(op_type):
 
 
 def _onnx_dtype(b, dtype):
-    return b.onnx.helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+    return b.onnx.helper.np_dtype_to_tensor_dtype(dtypes.as_numpy(dtype))
 
 
 _EMITTERS = {

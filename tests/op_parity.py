@@ -22,7 +22,7 @@ def check_op(engine_fn, torch_fn, arrays, rng, rtol=None, what="op"):
     engine_inputs, torch_inputs = zip(*(pair(array) for array in arrays))
     out, expected = engine_fn(*engine_inputs), torch_fn(*torch_inputs)
     assert out.dtype == to_numpy(expected).dtype, f"{what}: dtype {out.dtype} != torch's {expected.dtype}"
-    rtol = RTOL[out.dtype.type] if rtol is None else rtol
+    rtol = RTOL[out.dtype] if rtol is None else rtol
     assert_close(out, expected, rtol, f"{what} forward")
 
     grad = upstream_grad(rng, out.shape, out.dtype)

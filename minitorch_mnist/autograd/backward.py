@@ -32,7 +32,7 @@ def run_backward(root, gradient, retain_graph):
         for input_grad, edge in zip(_run_node(vertex, grad, retain_graph), vertex.next):
             if edge is None or input_grad is None:
                 continue
-            input_grad = _checked_grad(vertex.name, edge, input_grad)
+            input_grad = _checked_grad(vertex.function.__name__, edge, input_grad)
             if edge in pending:  # a second consumer: the sum is a new array
                 pending[edge] = pending[edge] + input_grad
                 new.add(edge)

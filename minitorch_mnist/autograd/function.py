@@ -12,6 +12,10 @@ Two safety rules, as in PyTorch:
   the versions at save time, and backward raises if one has moved (see docs/08-saved-values.md).
 - backward frees the saved arrays (unless retain_graph=True): a second backward through the same ops
   raises instead of silently adding gradients from freed or stale values.
+
+What users see of a Node is PyTorch's: print(t.grad_fn) gives <MulBackward0 object at 0x...>, and
+grad_fn.next_functions lists ((node, 0), ...) with AccumulateGrad for leaves. Each op names its node
+(Function.node_name / torch_name); callers rename it where PyTorch's node depends on the call (graph.py).
 """
 
 import threading
@@ -110,19 +114,37 @@ class Node:
 
     inputs: the input Tensors (None for an absent input), kept until backward frees the graph.
     next: for each input, the Node that made it, the leaf Tensor itself (gradients accumulate there), or None.
+    Each Node is an instance of a class named as PyTorch's node for the same call (MulBackward0, AddmmBackward0:
+    node_type), so `print(t.grad_fn)` and type(t.grad_fn).__name__ read as in PyTorch (Function.torch_name).
     """
 
     def __init__(self, function, ctx, inputs, output):
         self.function, self.ctx, self.inputs = function, ctx, inputs
         self.next = tuple(_edge(tensor) for tensor in inputs)
-        self.output_shape, self.output_dtype = output.array.shape, output.dtype
+        self.shown = None  # the edges next_functions lists, when asked (Function.shown_edges, or set by rename)
+        self.hidden = False  # a dtype promotion PyTorch does inside the op: next_functions looks through it
+        self.output_shape, self.output_dtype = output.array.shape, output.array.dtype
         self.hooks = []            # register_hook on the output tensor (it is not a leaf)
         self.retained_output = None  # the output Tensor, when retain_grad() asked to keep its .grad
+        self.metadata = {}
         self.saved_versions = _saved_versions(ctx._saved, inputs, output)
 
-    @property
     def name(self):
-        return self.function.__name__
+        """PyTorch's name for this node, e.g. 'MulBackward0' (the engine's op is self.function)."""
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    @property
+    def next_functions(self):
+        """As in PyTorch: ((node, 0), ...) per input, an AccumulateGrad for a leaf that requires grad, None for an
+        input that needs no gradient."""
+        from .graph import shown_entry
+
+        if self.shown is None:
+            self.shown = self.function.shown_edges(self)
+        return tuple((shown_entry(edge), 0) for edge in self.shown)
 
     def check_versions(self):
         """Raise if a saved array was changed in place after forward (the gradient would silently be wrong)."""
@@ -130,7 +152,7 @@ class Node:
             if counter.value != version:
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been modified by an inplace "
-                    f"operation: the {role} of {self.name} (shape {shape}, dtype {dtype}) is at version "
+                    f"operation: the {role} of {self.name()} (shape {shape}, dtype {dtype}) is at version "
                     f"{counter.value}; expected version {version} instead. Make a copy (x = x.clone()) before "
                     f"changing it, or change it only after backward()")
 
@@ -140,6 +162,18 @@ class Node:
             self.ctx.freed = True
         self.ctx._saved = ()
         self.inputs = tuple(None for _ in self.inputs)
+
+
+_NODE_TYPES = {}
+
+
+def node_type(name, base=None):
+    """The Node subclass called `name` (one per name, made on first use), as PyTorch has one class per node kind."""
+    found = _NODE_TYPES.get(name) if base is None else None  # the common case, checked first: it runs on every op
+    if found is None:
+        key = name if base is None else (name, base)
+        found = _NODE_TYPES.get(key) or _NODE_TYPES.setdefault(key, type(name, (base or Node,), {}))
+    return found
 
 
 def _edge(tensor):
@@ -171,6 +205,22 @@ class Function:
     # to (Linear, MatMul): a leaf may then keep one as its .grad without copying it (backward.py)
     new_gradients = False
 
+    # PyTorch's name for the node this op records (what print(t.grad_fn) shows); None: the class name + "Backward0"
+    node_name = None
+    # the inputs PyTorch's node lists in next_functions, as a slice of this op's inputs (None: all of them)
+    shown_inputs = None
+
+    @classmethod
+    def shown_edges(cls, node):
+        """What `node`'s next_functions lists (computed when first asked): its edges, or the slice shown_inputs."""
+        return node.next if cls.shown_inputs is None else node.next[cls.shown_inputs]
+
+    @classmethod
+    def torch_name(cls, inputs, options):
+        """The name of the node recorded for these inputs and options (an op overrides it where PyTorch's node
+        depends on the call: sum() is SumBackward0, sum(dim) SumBackward1)."""
+        return cls.node_name or f"{cls.__name__}Backward0"
+
     @classmethod
     def apply(cls, *inputs, **options):
         from .tensor import Tensor
@@ -182,7 +232,7 @@ class Function:
         output = Tensor(output_array, _version_counter=_shared_counter(output_array, inputs))
         if recording and output_array.dtype.kind == "f":  # integer results (x.long()) carry no gradient
             output.requires_grad = True
-            output.grad_fn = Node(cls, ctx, inputs, output)
+            output.grad_fn = node_type(cls.torch_name(inputs, options))(cls, ctx, inputs, output)
         return output
 
 

@@ -8,7 +8,7 @@ file holds what a tensor is, how it converts and leaves the graph, and backward(
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, printing
 from .backward import run_backward
 from ..torch_api.device import CPU, check_device, is_device
 from .function import Node, VersionCounter, is_grad_enabled
@@ -19,10 +19,28 @@ float32, float64, int64 = dtypes.float32, dtypes.float64, dtypes.int64
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple that prints as torch.Size does (the name follows the import rule, torch -> minitorch_mnist)."""
+    """A tensor's shape: a tuple that prints as torch.Size does (PyTorch's text, which tutorials show). As in
+    PyTorch, slicing it, adding a tuple to it or repeating it gives a Size again; one element is a plain int."""
 
     def __repr__(self):
         return f"torch.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def __getitem__(self, index):
+        item = tuple.__getitem__(self, index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        return Size(tuple.__add__(tuple(other), self))
+
+    def __mul__(self, count):
+        return Size(tuple.__mul__(self, count))
+
+    __rmul__ = __mul__
 
     def numel(self):
         return int(np.prod(self, dtype=np.int64))
@@ -70,7 +88,7 @@ class Tensor(TensorMethods, InPlaceOps):
 
     # ---- what it is ----
     shape = property(lambda self: Size(self.array.shape))
-    dtype = property(lambda self: self.array.dtype)
+    dtype = property(lambda self: dtypes.of_numpy(self.array.dtype))  # mm.float32 & co, printing torch.float32
     ndim = property(lambda self: self.array.ndim)
     is_leaf = property(lambda self: self.grad_fn is None)
     device = property(lambda self: CPU)
@@ -102,13 +120,8 @@ class Tensor(TensorMethods, InPlaceOps):
         return id(self)  # identity, so tensors can key dicts (optimizer state) although == is elementwise
 
     def __repr__(self):
-        body = np.array2string(self.array, separator=", ", prefix="tensor(")
-        extras = "" if self.dtype in (float32, int64, np.bool_) else f", dtype={np.dtype(self.dtype).name}"
-        if self.grad_fn is not None:
-            extras += f", grad_fn=<{self.grad_fn.name}Backward>"
-        elif self.requires_grad:
-            extras += ", requires_grad=True"
-        return f"tensor({body}{extras})"
+        """PyTorch's text: tensor([5.5000, 3.0000], requires_grad=True) (rules in printing.py); str is the same."""
+        return printing.tensor_repr(self)
 
     # ---- Python and NumPy conversions ----
     def _one_value(self):
@@ -220,14 +233,17 @@ class Tensor(TensorMethods, InPlaceOps):
     def double(self):
         return self.to(float64)
 
+    def half(self):
+        return self.to(dtypes.float16)
+
     def long(self):
         return self.to(int64)
 
     def int(self):
-        return self.to(np.int32)
+        return self.to(dtypes.int32)
 
     def bool(self):
-        return self.to(np.bool_)
+        return self.to(dtypes.bool_)
 
     # ---- backpropagation ----
     def backward(self, gradient=None, retain_graph=None, create_graph=False):
@@ -324,10 +340,10 @@ def parse_to(args, kwargs):
             continue  # non_blocking / copy given by position
         else:
             try:
-                dtype = np.dtype(arg).type
+                dtype = dtypes.to_engine(arg)
             except TypeError:
                 raise TypeError(f"to(): expected a dtype, a device ('cpu') or a tensor, got {arg!r}") from None
-    return dtype
+    return None if dtype is None else dtypes.to_engine(dtype)
 
 
 class _HookHandle:

@@ -19,7 +19,7 @@ class InPlaceOps:
             if self.grad_fn is None:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation; "
                                    "do the update inside `with no_grad():`")
-            raise RuntimeError(f"in-place operations on a tensor that is part of a graph ({self.grad_fn.name}) "
+            raise RuntimeError(f"in-place operations on a tensor that is part of a graph ({self.grad_fn.name()}) "
                                f"are not supported by the engine; write y = y + ... instead of y += ...")
         if result_dtype is not None and not dtypes.can_cast(result_dtype, self.dtype):
             raise RuntimeError(f"result type {np.dtype(result_dtype).name} can't be cast to the desired output "

@@ -8,6 +8,7 @@ as PyTorch does.
 import numpy as np
 
 from . import dtypes
+from .graph import rename
 from ..ops import activation, arithmetic, pointwise
 
 
@@ -37,9 +38,10 @@ class TensorMath:
 
     __abs__ = abs
 
-    def round(self, decimals=0):
+    def round(self, decimals=None):
         """Halves go to the even neighbour (0.5 -> 0, 1.5 -> 2), as torch.round; the gradient is 0."""
-        return pointwise.Round.apply(self, decimals=decimals)
+        rounded = pointwise.Round.apply(self, decimals=decimals or 0)
+        return rounded if decimals is None else rename(rounded, "RoundBackward1")  # PyTorch's round(decimals=)
 
     def softmax(self, dim, dtype=None):
         return activation.Softmax.apply(self if dtype is None else self._cast(dtype), dim=dim)
@@ -60,8 +62,9 @@ class TensorMath:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         if isinstance(min, Tensor) or isinstance(max, Tensor):
             result = self if min is None else self.maximum(min)
-            return result if max is None else result.minimum(max)
-        x = self._cast(dtypes.result_type(self, *[bound for bound in (min, max) if bound is not None]))
+            result = result if max is None else result.minimum(max)
+            return rename(result, "ClampBackward0", (self, min, max))  # one node in PyTorch
+        x = self._cast(dtypes.result_type(self, *[bound for bound in (min, max) if bound is not None]), promotion=True)
         return pointwise.Clamp.apply(x, low=min, high=max)
 
     clip = clamp

@@ -9,6 +9,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import dtypes
+from .graph import rename, shown_node
 from ..ops import activation, arithmetic, linear, reduce
 from ..ops import shape as shape_ops
 from ..ops.checks import check_broadcast, check_dim, check_dims, sizes
@@ -31,48 +32,54 @@ class TensorMethods(TensorMath):
             result = dtypes.get_default_dtype()
         if isinstance(other, Tensor):
             check_broadcast(self.array.shape, other.array.shape)
-            return self._cast(result), other._cast(result)
+            return self._cast(result, promotion=True), other._cast(result, promotion=True)
         other = np.asarray(other, dtype=result)  # a number or a NumPy array
         check_broadcast(self.array.shape, other.shape)
-        return self._cast(result), Tensor(other)
+        return self._cast(result, promotion=True), Tensor(other)
 
-    def _cast(self, dtype):
-        return self if np.dtype(dtype) == self.dtype else arithmetic.Cast.apply(self, dtype=np.dtype(dtype))
+    def _cast(self, dtype, promotion=False):
+        """This tensor in `dtype` (itself if it already is). promotion=True: a cast PyTorch makes inside the op that
+        needs it, so grad_fn.next_functions looks through it (x * float64_tensor lists x's node, no ToCopyBackward0)."""
+        dtype = dtypes.as_numpy(dtype)
+        if dtype == self.array.dtype:
+            return self
+        cast = arithmetic.Cast.apply(self, dtype=dtype)
+        return rename(cast, "ToCopyBackward0", hidden=True) if promotion else cast
 
     def __add__(self, other):
         return arithmetic.Add.apply(*self._operands(other))
 
     def __radd__(self, other):
-        x, y = self._operands(other)
-        return arithmetic.Add.apply(y, x)
+        return arithmetic.Add.apply(*self._operands(other))  # other + self: the same sum, bit for bit
 
     def __sub__(self, other):
         return arithmetic.Sub.apply(*self._operands(other))
 
     def __rsub__(self, other):
         x, y = self._operands(other)
-        return arithmetic.Sub.apply(y, x)
+        return _renamed_for_number(arithmetic.Sub.apply(y, x), other, "RsubBackward1", (self,))
 
     def __mul__(self, other):
         return arithmetic.Mul.apply(*self._operands(other))
 
     def __rmul__(self, other):
-        x, y = self._operands(other)
-        return arithmetic.Mul.apply(y, x)
+        return arithmetic.Mul.apply(*self._operands(other))  # other * self: the same product, bit for bit
 
     def __truediv__(self, other):
         return arithmetic.Div.apply(*self._operands(other, true_division=True))
 
     def __rtruediv__(self, other):
         x, y = self._operands(other, true_division=True)
-        return arithmetic.Div.apply(y, x)
+        # PyTorch computes number / x as x.reciprocal() * number
+        return _renamed_for_number(arithmetic.Div.apply(y, x), other, "MulBackward0",
+                                   (shown_node("ReciprocalBackward0", self), None))
 
     def __pow__(self, exponent):
-        return arithmetic.Pow.apply(*self._operands(exponent))
+        return _renamed_for_number(arithmetic.Pow.apply(*self._operands(exponent)), exponent, "PowBackward0", (self,))
 
     def __rpow__(self, base):
         x, y = self._operands(base)
-        return arithmetic.Pow.apply(y, x)
+        return _renamed_for_number(arithmetic.Pow.apply(y, x), base, "PowBackward2", (self,))
 
     def __neg__(self):
         return arithmetic.Neg.apply(self)
@@ -135,10 +142,10 @@ class TensorMethods(TensorMath):
 
     # ---- reductions ----
     def sum(self, dim=None, keepdim=False, *, dtype=None):
-        return reduce.Sum.apply(self if dtype is None else self._cast(dtype), dim=dim, keepdim=keepdim)
+        return reduce.Sum.apply(self if dtype is None else self._cast(dtype, promotion=True), dim=dim, keepdim=keepdim)
 
     def mean(self, dim=None, keepdim=False, *, dtype=None):
-        x = self if dtype is None else self._cast(dtype)
+        x = self if dtype is None else self._cast(dtype, promotion=True)
         if dtypes.category(x.dtype) < 2:
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
                                f"or complex dtype. Got: {np.dtype(x.dtype).name}; convert with .float() or pass dtype=")
@@ -192,14 +199,15 @@ class TensorMethods(TensorMath):
     def unsqueeze(self, dim):
         """A new axis of size 1 at `dim` (negative counts from the end of the result, as in torch)."""
         dim = check_dim(dim, self.ndim + 1)
-        return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
+        return rename(self.reshape(self.shape[:dim] + (1,) + self.shape[dim:]), "UnsqueezeBackward0")
 
     def squeeze(self, dim=None):
         """Drop axes of size 1 (only those in `dim`, an int or a tuple, when given)."""
-        if dim is None:
-            return self.reshape(tuple(size for size in self.shape if size != 1))
+        if dim is None:  # PyTorch's overloads: squeeze() SqueezeBackward0, squeeze(int) 1, squeeze(tuple) 2
+            return rename(self.reshape(tuple(size for size in self.shape if size != 1)), "SqueezeBackward0")
         dims = set(check_dims(dim, self.ndim))
-        return self.reshape(tuple(size for axis, size in enumerate(self.shape) if axis not in dims or size != 1))
+        squeezed = self.reshape(tuple(size for axis, size in enumerate(self.shape) if axis not in dims or size != 1))
+        return rename(squeezed, "SqueezeBackward2" if isinstance(dim, (tuple, list)) else "SqueezeBackward1")
 
     def view(self, *shape):
         """Like reshape, but only where the new shape fits the data's strides (as PyTorch: a view never copies)."""
@@ -221,6 +229,8 @@ class TensorMethods(TensorMath):
         start, end = check_dim(start_dim, self.ndim), check_dim(end_dim, self.ndim)
         if start > end:
             raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if start == end:
+            return self  # nothing to merge: PyTorch returns the tensor itself
         merged = int(np.prod(self.shape[start:end + 1]))
         return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
 
@@ -234,17 +244,26 @@ class TensorMethods(TensorMath):
         if self.ndim == 0:
             return self
         dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
-        return shape_ops.Permute.apply(self, dims=tuple(dims))
+        return rename(shape_ops.Permute.apply(self, dims=tuple(dims)), "TransposeBackward0")
 
     def t(self):
+        """The transpose of a matrix; a 0-d or 1-d tensor comes back as it is (a new node, as in PyTorch)."""
         if self.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with at most 2 dimensions, got shape {tuple(self.shape)}")
-        return self.transpose(0, 1) if self.ndim == 2 else self
+        return rename(shape_ops.Permute.apply(self, dims=tuple(reversed(range(self.ndim)))), "TBackward0")
 
-    T = property(t)
+    @property
+    def T(self):  # noqa: N802 (PyTorch's name)
+        """The dims in reverse order (the transpose of a matrix)."""
+        return shape_ops.Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
 
     def __getitem__(self, index):
         return shape_ops.Index.apply(self, index=array_index(index))
+
+
+def _renamed_for_number(output, operand, name, inputs):
+    """PyTorch records a different node when one operand is a Python number (x ** 2 is PowBackward0, with one input)."""
+    return rename(output, name, inputs) if dtypes.is_python_number(operand) else output
 
 
 def _is_tensor(value):

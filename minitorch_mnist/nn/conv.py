@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..autograd import dtypes
 from . import functional as F
 from . import init
 from .module import Module
@@ -14,8 +15,9 @@ def _pair(value):
 class Conv2d(Module):
     """2-D convolution with W of shape (out_channels, in_channels, kH, kW)."""
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, dtype=np.float32):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, dtype=None):
         super().__init__()
+        dtype = dtypes.as_numpy(dtype, dtypes.get_default_dtype())  # None: the default dtype, as in PyTorch
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size, self.stride, self.padding = _pair(kernel_size), _pair(stride), _pair(padding)
         self.weight = Parameter(np.empty((out_channels, in_channels) + self.kernel_size, dtype=dtype))

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from ..autograd import dtypes
+from ..autograd.graph import rename
 from ..autograd.tensor import Tensor
 from ..ops.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from ..ops.conv import conv2d
@@ -73,8 +74,8 @@ def dropout(input, p=0.5, training=True):
     The mask comes from the engine's global generator, so mm.manual_seed makes it reproducible.
     """
     check_probability(p)
-    if not training:
-        return input
+    if not training or p == 0:
+        return input  # nothing dropped: the tensor itself, as in PyTorch
     keep = draw_keep_mask(generator(), input.shape, p)  # generator() read now: manual_seed replaces it
     return Dropout.apply(input, keep=keep, p=p)
 
@@ -190,7 +191,8 @@ def _probability_cross_entropy(logp, target, weight_b, ignore_index, reduction, 
         target = target * (1 - label_smoothing) + label_smoothing / classes
     products = logp * target if weight_b is None else logp * target * weight_b
     if reduction == "mean":
-        return -products.sum() / (logp.numel() / classes)
+        total = -products.sum()
+        return rename(total / (logp.numel() / classes), "DivBackward1", (total,))  # PyTorch divides by a Scalar
     if reduction == "sum":
         return -products.sum()
     return -products.sum(class_dim)
@@ -209,8 +211,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
                       f"This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
                       f"same size.", UserWarning, stacklevel=2)
     losses = (input - target) ** 2
-    if weight is None:
-        return _reduce(losses, reduction)
+    if weight is None:  # one node in PyTorch
+        return rename(_reduce(losses, reduction), "MseLossBackward0", (input, target))
     weighted = losses * weight
     if reduction == "mean":
         return weighted.sum() / float(weight.array.sum())
@@ -229,7 +231,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise RuntimeError(f"binary_cross_entropy: Found dtype {np.dtype(target.dtype).name} but expected "
                            f"{np.dtype(input.dtype).name} (the target must have the input's dtype)")
     losses = BinaryCrossEntropy.apply(input, target)
-    return _reduce(losses if weight is None else losses * weight, reduction)
+    losses = _reduce(losses if weight is None else losses * weight, reduction)
+    return rename(losses, "BinaryCrossEntropyBackward0", (input, target))  # one node in PyTorch, weight included
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
@@ -246,6 +249,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                            f"to the desired output type {np.dtype(target.dtype).name} (the target must be floating "
                            f"point: use target.float())")
     result = dtypes.result_type(input, target, *([] if pos_weight is None else [pos_weight]))
-    pos = None if pos_weight is None else pos_weight._cast(result)
-    losses = BinaryCrossEntropyWithLogits.apply(input._cast(result), target._cast(result), pos)
-    return _reduce(losses if weight is None else losses * weight, reduction)
+    pos = None if pos_weight is None else pos_weight._cast(result, promotion=True)
+    losses = BinaryCrossEntropyWithLogits.apply(input._cast(result, promotion=True),
+                                                target._cast(result, promotion=True), pos)
+    losses = _reduce(losses if weight is None else losses * weight, reduction)
+    return rename(losses, "BinaryCrossEntropyWithLogitsBackward0", (input, target))  # one node in PyTorch

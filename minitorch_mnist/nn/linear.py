@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..autograd import dtypes
 from . import functional as F
 from . import init
 from .module import Module
@@ -10,8 +11,9 @@ from .parameter import Parameter
 class Linear(Module):
     """y = x @ W^T + b with W of shape (out_features, in_features)."""
 
-    def __init__(self, in_features, out_features, bias=True, dtype=np.float32):
+    def __init__(self, in_features, out_features, bias=True, dtype=None):
         super().__init__()
+        dtype = dtypes.as_numpy(dtype, dtypes.get_default_dtype())  # None: the default dtype, as in PyTorch
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
         self.register_parameter("bias", Parameter(np.empty(out_features, dtype=dtype)) if bias else None)

@@ -11,12 +11,24 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
+from ..autograd import dtypes
 from ..torch_api.device import check_device
 from ..autograd.function import no_grad
 from ..autograd.tensor import Tensor, parse_to
 from .parameter import Parameter
 
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What load_state_dict returns: (missing_keys, unexpected_keys), printed as PyTorch prints it."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        if self.missing_keys or self.unexpected_keys:
+            return super().__repr__()  # _IncompatibleKeys(missing_keys=[...], unexpected_keys=[...])
+        return "<All keys matched successfully>"
+
+    __str__ = __repr__
 
 
 class Module:
@@ -176,7 +188,7 @@ class Module:
         if dtype is not None:
             for tensor in list(self.parameters()) + list(self.buffers()):
                 if np.issubdtype(tensor.dtype, np.floating) and tensor.dtype != dtype:
-                    tensor.data = tensor.array.astype(dtype)
+                    tensor.data = tensor.array.astype(dtypes.as_numpy(dtype))
                     tensor.grad = None
         return self
 
@@ -231,7 +243,7 @@ class Module:
         with no_grad():
             for key, value in incoming.items():
                 own[key].copy_(value)  # in place, bumping the version: a pending backward must not use old values
-        return IncompatibleKeys(missing, unexpected)
+        return _IncompatibleKeys(missing, unexpected)
 
     # ---- printing, as PyTorch does ----
     def extra_repr(self):

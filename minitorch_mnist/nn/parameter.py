@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..autograd.printing import parameter_repr
 from ..autograd.tensor import Tensor
 
 
@@ -14,4 +15,4 @@ class Parameter(Tensor):
         super().__init__(data.array if isinstance(data, Tensor) else np.asarray(data), requires_grad=requires_grad)
 
     def __repr__(self):
-        return "Parameter containing:\n" + super().__repr__()
+        return parameter_repr(self)  # Parameter containing:\ntensor(..., requires_grad=True)

@@ -66,6 +66,8 @@ class Softmax(Function):
 class ReLU(Function):
     """z = max(x, 0)"""
 
+    node_name = "ReluBackward0"
+
     @staticmethod
     def forward(ctx, x):
         z = kernels.backend.relu_forward(x)  # NaN stays NaN, as in PyTorch (kernels/numpy_activation.py)

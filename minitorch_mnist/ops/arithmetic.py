@@ -92,6 +92,8 @@ class Div(Function):
 class Pow(Function):
     """z = x ** y (y a tensor or a number broadcast to one)"""
 
+    node_name = "PowBackward1"  # tensor ** tensor; tensor ** number and number ** tensor are renamed by the caller
+
     @staticmethod
     def forward(ctx, x, y):
         z = x**y
@@ -159,6 +161,8 @@ class Log(Function):
 
 class Cast(Function):
     """z = x converted to `dtype`"""
+
+    node_name = "ToCopyBackward0"
 
     @staticmethod
     def forward(ctx, x, dtype):

@@ -51,6 +51,8 @@ def _check_conv_arrays(x, weight, bias):
 class Conv2d(Function):
     """z = W @ im2col(x) + b, W seen as an (O, C*kH*kW) matrix, z as (O, N*OH*OW)"""
 
+    node_name = "ConvolutionBackward0"
+
     @staticmethod
     def forward(ctx, x, weight, bias=None, stride=(1, 1), padding=(0, 0)):
         _check_conv_arrays(x, weight, bias)

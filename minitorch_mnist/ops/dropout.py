@@ -24,6 +24,12 @@ def draw_keep_mask(generator, shape, p):
 class Dropout(Function):
     """z = x * keep / (1 - p)"""
 
+    node_name = "MulBackward0"  # PyTorch's CPU dropout multiplies by a mask tensor
+
+    @classmethod
+    def shown_edges(cls, node):
+        return node.next + (None,)  # x and the mask, which needs no gradient
+
     @staticmethod
     def forward(ctx, x, keep, p):
         check_probability(p)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..autograd.function import Function
+from ..autograd.graph import shown_node
 from .arithmetic import unbroadcast
 
 
@@ -10,6 +11,16 @@ class MatMul(Function):
     """z = x @ y (NumPy's matmul rules: 1-D operands are promoted, leading dims broadcast)"""
 
     new_gradients = True  # both gradients are new products (see Function)
+
+    @classmethod
+    def torch_name(cls, inputs, options):
+        """PyTorch's matmul calls a kernel chosen by the operands' dims (dot, mv, mm); with batch dims it folds them
+        around mm/bmm and its top node is the view (or copy) that restores the shape. The engine does all in one op."""
+        dims = inputs[0].ndim, inputs[1].ndim
+        named = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (2, 2): "MmBackward0", (1, 2): "SqueezeBackward4"}
+        if dims in named:
+            return named[dims]
+        return "CloneBackward0" if dims[0] == 2 else "UnsafeViewBackward0"
 
     @staticmethod
     def forward(ctx, x, y):
@@ -50,6 +61,25 @@ class Linear(Function):
     """z = x @ W^T + b, x of shape (..., in), W of shape (out, in), b of shape (out,)"""
 
     new_gradients = True  # every gradient is a new product or sum (see Function)
+
+    @classmethod
+    def torch_name(cls, inputs, options):
+        """PyTorch computes a 2-D linear as one addmm (mm without bias); other inputs are viewed as a matrix and
+        back, so the top node is that view (or the squeeze of a 1-D input)."""
+        x, bias = inputs[0], inputs[2] if len(inputs) > 2 else None
+        if x.ndim == 2:
+            return "MmBackward0" if bias is None else "AddmmBackward0"
+        if bias is not None:
+            return "ViewBackward0"
+        return "SqueezeBackward4" if x.ndim == 1 else "UnsafeViewBackward0"
+
+    @classmethod
+    def shown_edges(cls, node):
+        """PyTorch's addmm(bias, x, weight.t()) lists the bias first and the weight behind a TBackward0."""
+        x, weight, bias = node.next
+        if node.name() == "AddmmBackward0":
+            return bias, x, shown_node("TBackward0", weight)
+        return (x, shown_node("TBackward0", weight)) if node.name() == "MmBackward0" else node.next
 
     @staticmethod
     def forward(ctx, x, weight, bias=None):

@@ -77,6 +77,9 @@ class NLLLoss(Function):
     sum: sum_i loss_i, none: the losses in the target's shape.
     """
 
+    node_name = "NllLossBackward0"
+    shown_inputs = slice(0, 1)  # the log-probabilities only (the target is not differentiable)
+
     @staticmethod
     def forward(ctx, logp, target, weight=None, ignore_index=-100, reduction="mean"):
         check_reduction(reduction, "nll_loss")
@@ -151,6 +154,8 @@ def log_sigmoid(x):
 
 class BinaryCrossEntropyWithLogits(Function):
     """l = (1 - y) x - (1 + (w_pos - 1) y) log sigmoid(x); w_pos (pos_weight) is optional and broadcasts"""
+
+    shown_inputs = slice(0, 2)  # PyTorch's node lists the logits and the target
 
     @staticmethod
     def forward(ctx, x, y, pos_weight=None):

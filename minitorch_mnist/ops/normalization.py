@@ -40,6 +40,9 @@ def _check_batch_norm(x, weight, bias, running_mean, running_var, training):
 class BatchNorm(Function):
     """y = x_hat * weight + bias with x_hat = (x - mean) * inv_std, inv_std = 1 / sqrt(var + eps), per channel"""
 
+    node_name = "NativeBatchNormBackward0"
+    shown_inputs = slice(0, 3)  # x, weight, bias (PyTorch's node does not list the running statistics)
+
     @staticmethod
     def forward(ctx, x, weight, bias, running_mean, running_var, training=False, momentum=0.1, eps=1e-5):
         _check_batch_norm(x, weight, bias, running_mean, running_var, training)

@@ -55,6 +55,8 @@ class Clamp(Function):
     """z = min(max(x, low), high) for numbers low and high (either may be None); tensor bounds are
     maximum/minimum (tensor_math.py), as PyTorch computes them"""
 
+    node_name = "ClampBackward1"  # clamp with number bounds (tensor bounds: ClampBackward0, in tensor_math.py)
+
     @staticmethod
     def forward(ctx, x, low=None, high=None):
         z = x
@@ -80,6 +82,8 @@ class Clamp(Function):
 
 class Where(Function):
     """z = x where condition, else y (all three broadcast together)"""
+
+    shown_inputs = slice(1, None)  # x and y (the condition is not differentiable)
 
     @staticmethod
     def forward(ctx, condition, x, y):

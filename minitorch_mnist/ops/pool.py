@@ -26,6 +26,8 @@ def _check_pool(call, x, kernel_size, stride, padding):
 class MaxPool2d(Function):
     """z = the largest x in each window"""
 
+    node_name = "MaxPool2DWithIndicesBackward0"
+
     @staticmethod
     def forward(ctx, x, kernel_size, stride, padding):
         _check_pool("max_pool2d", x, kernel_size, stride, padding)
@@ -43,6 +45,8 @@ class MaxPool2d(Function):
 
 class AvgPool2d(Function):
     """z = the mean of x over each window, padding zeros included"""
+
+    node_name = "AvgPool2DBackward0"
 
     @staticmethod
     def forward(ctx, x, kernel_size, stride, padding):

@@ -13,8 +13,17 @@ def _expand_to_input(grad, axes, keepdim, input_shape):
     return np.broadcast_to(grad, input_shape)
 
 
+def whole_or_dim(function, options, whole, dim):
+    """PyTorch numbers the overloads of a reduction: the node is <Name>Backward<n>, n telling dim=None from a dim."""
+    return f"{function.__name__}Backward{whole if options.get('dim') is None else dim}"
+
+
 class Sum(Function):
     """z = sum of x over `dim`"""
+
+    @classmethod
+    def torch_name(cls, inputs, options):
+        return whole_or_dim(cls, options, whole=0, dim=1)  # sum() is SumBackward0, sum(dim) SumBackward1
 
     @staticmethod
     def forward(ctx, x, dim=None, keepdim=False):
@@ -31,6 +40,10 @@ class Sum(Function):
 
 class Mean(Function):
     """z = mean of x over `dim`"""
+
+    @classmethod
+    def torch_name(cls, inputs, options):
+        return whole_or_dim(cls, options, whole=0, dim=1)  # mean() is MeanBackward0, mean(dim) MeanBackward1
 
     @staticmethod
     def forward(ctx, x, dim=None, keepdim=False):
@@ -52,6 +65,10 @@ class _Extreme(Function):
     """z = max (or min) of x over one `dim`, or over everything when dim is None"""
 
     arg_function = staticmethod(np.argmax)  # which element wins: np.argmax or np.argmin (first one, NaN first)
+
+    @classmethod
+    def torch_name(cls, inputs, options):
+        return whole_or_dim(cls, options, whole=1, dim=0)  # max() is MaxBackward1, max(dim) MaxBackward0
 
     @classmethod
     def forward(cls, ctx, x, dim=None, keepdim=False):

@@ -8,6 +8,16 @@ from ..autograd.function import Function
 class Reshape(Function):
     """z = x laid out in a new shape (same elements, same order)"""
 
+    @classmethod
+    def torch_name(cls, inputs, options):
+        """reshape gives a view where the strides allow it (ViewBackward0), else a copy PyTorch then views
+        (UnsafeViewBackward0); unsqueeze, squeeze and view rename it (tensor_methods.py)."""
+        try:
+            np.reshape(inputs[0].array, options["shape"], copy=False)
+        except ValueError:
+            return "UnsafeViewBackward0"
+        return "ViewBackward0"
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.input_shape = x.shape
@@ -42,6 +52,10 @@ class Permute(Function):
 class Index(Function):
     """z = x[index] (integers, slices, integer arrays: NumPy indexing)"""
 
+    @classmethod
+    def torch_name(cls, inputs, options):
+        return index_node_name(options["index"], inputs[0].shape)
+
     @staticmethod
     def forward(ctx, x, index):
         ctx.input_shape, ctx.index = x.shape, index
@@ -53,3 +67,30 @@ class Index(Function):
         grad_x = np.zeros(ctx.input_shape, dtype=grad.dtype)
         np.add.at(grad_x, ctx.index, grad)
         return (grad_x,)
+
+
+def index_node_name(index, shape):
+    """The node PyTorch's x[index] ends with (it records one node per step, the engine one for all of them):
+    IndexBackward0 when an index is an array, list or bool (advanced indexing comes last); else the last step
+    that does something: an int selects (SelectBackward0), a slice slices (SliceBackward0; one covering the whole
+    dim is skipped inside a tuple), None unsqueezes (UnsqueezeBackward0); nothing at all gives AliasBackward0."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(part, (list, bool, np.bool_)) or (isinstance(part, np.ndarray) and
+           (part.ndim > 0 or part.dtype == np.bool_)) for part in parts):
+        return "IndexBackward0"
+    if not isinstance(index, tuple) and isinstance(index, slice):
+        return "SliceBackward0"  # x[:] alone is a slice, even of the whole dim
+    consuming = sum(part is not None and part is not Ellipsis for part in parts)
+    last, dim = "AliasBackward0", 0
+    for part in parts:
+        if part is Ellipsis:
+            dim += len(shape) - consuming
+        elif part is None:
+            last = "UnsqueezeBackward0"
+        elif isinstance(part, slice):
+            if part.indices(shape[dim]) != (0, shape[dim], 1):
+                last = "SliceBackward0"
+            dim += 1
+        else:  # an int, a NumPy integer or a 0-d integer array
+            last, dim = "SelectBackward0", dim + 1
+    return last

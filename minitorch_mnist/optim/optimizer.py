@@ -129,5 +129,5 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__}.load_state_dict: saved {key!r} for parameter {index} has "
                              f"shape {value.shape} but the parameter has shape {tuple(parameter.shape)}")
         if np.issubdtype(value.dtype, np.floating):
-            return value.astype(parameter.dtype)  # always a copy
+            return value.astype(parameter.array.dtype)  # always a copy
         return value.copy()

@@ -48,7 +48,7 @@ def _shape_text(shape):
 
 def _op_style(node, is_output):
     fill = "lightcoral" if is_output else "lightgrey"
-    return f'label="{node.name}\\n{_shape_text(node.output_shape)}", shape=box, style=filled, fillcolor={fill}'
+    return f'label="{node.function.__name__}\\n{_shape_text(node.output_shape)}", shape=box, style=filled, fillcolor={fill}'
 
 
 def _leaf_style(tensor, names, show_grad_norms):

@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 
 from . import random
-from ..autograd.dtypes import bool_, get_default_dtype
+from ..autograd.dtypes import as_numpy, bool_, get_default_dtype
 from ..ops.checks import sizes
 from ..autograd.tensor import Tensor, float32, int64
 
@@ -23,7 +23,7 @@ def tensor(data, requires_grad=False, dtype=None):
     """
     if isinstance(data, Tensor):
         data = data.array
-    array = np.array(data, dtype=dtype)  # a dtype given converts the values directly (1.7 stays 1.7 in float64)
+    array = np.array(data, dtype=as_numpy(dtype))  # a dtype given converts the values directly (1.7 stays 1.7 in float64)
     if dtype is None and not isinstance(data, (np.ndarray, np.generic)):
         if array.dtype == np.float64:
             array = array.astype(get_default_dtype())
@@ -38,16 +38,16 @@ def from_numpy(array):
 
 
 def zeros(*size, dtype=None, requires_grad=False):
-    return Tensor(np.zeros(sizes(size), dtype=dtype or get_default_dtype()), requires_grad=requires_grad)
+    return Tensor(np.zeros(sizes(size), dtype=as_numpy(dtype, get_default_dtype())), requires_grad=requires_grad)
 
 
 def ones(*size, dtype=None, requires_grad=False):
-    return Tensor(np.ones(sizes(size), dtype=dtype or get_default_dtype()), requires_grad=requires_grad)
+    return Tensor(np.ones(sizes(size), dtype=as_numpy(dtype, get_default_dtype())), requires_grad=requires_grad)
 
 
 def randn(*size, dtype=None, requires_grad=False):
     """Standard normal samples from the engine's generator (reseeded by manual_seed)."""
-    samples = random.generator().standard_normal(sizes(size)).astype(dtype or get_default_dtype())
+    samples = random.generator().standard_normal(sizes(size)).astype(as_numpy(dtype, get_default_dtype()))
     return Tensor(samples, requires_grad=requires_grad)
 
 
@@ -62,8 +62,8 @@ def as_tensor(data, dtype=None, device=None):
     if device is not None:
         check_device(device)
     if isinstance(data, Tensor):
-        return data if dtype is None or np.dtype(dtype) == data.dtype else data.to(dtype)
-    if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return data if dtype is None or as_numpy(dtype) == data.array.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or as_numpy(dtype) == data.dtype):
         return Tensor(data)
     return tensor(data, dtype=dtype)
 
@@ -72,8 +72,7 @@ def full(size, fill_value, dtype=None, requires_grad=False):
     """A tensor of `size` filled with fill_value; its dtype follows fill_value (bool, int64 or the default float)."""
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
-    if dtype is None:
-        dtype = _number_dtype(fill_value)
+    dtype = as_numpy(dtype, _number_dtype(fill_value))
     return Tensor(np.full(tuple(size), fill_value, dtype=dtype), requires_grad=requires_grad)
 
 
@@ -95,9 +94,8 @@ def arange(start=0, end=None, step=1, dtype=None, requires_grad=False):
     if (end - start) * step < 0:
         raise RuntimeError(f"upper bound and lower bound inconsistent with step sign (start={start}, end={end}, "
                            f"step={step})")
-    if dtype is None:
-        integral = all(isinstance(v, numbers.Integral) for v in (start, end, step))
-        dtype = int64 if integral else get_default_dtype()
+    integral = all(isinstance(v, numbers.Integral) for v in (start, end, step))
+    dtype = as_numpy(dtype, int64 if integral else get_default_dtype())
     count = int(np.ceil((end - start) / step))
     values = start + np.arange(count, dtype=np.float64) * step if np.issubdtype(dtype, np.floating) \
         else start + np.arange(count, dtype=np.int64) * step
@@ -106,7 +104,7 @@ def arange(start=0, end=None, step=1, dtype=None, requires_grad=False):
 
 def rand(*size, dtype=None, requires_grad=False):
     """Uniform samples in [0, 1) from the engine's generator."""
-    samples = random.generator().random(sizes(size)).astype(dtype or get_default_dtype())
+    samples = random.generator().random(sizes(size)).astype(as_numpy(dtype, get_default_dtype()))
     return Tensor(samples, requires_grad=requires_grad)
 
 
@@ -123,11 +121,11 @@ def randint(*args, size=None, dtype=None, requires_grad=False):
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     values = random.generator().integers(low, high, tuple(size))
-    return Tensor(values.astype(dtype or int64), requires_grad=requires_grad)
+    return Tensor(values.astype(as_numpy(dtype, int64)), requires_grad=requires_grad)
 
 
 def _like(input, dtype):
-    return input.dtype if dtype is None else dtype
+    return as_numpy(dtype, input.dtype)
 
 
 def zeros_like(input, dtype=None, requires_grad=False):

@@ -51,7 +51,7 @@ def _tensor_list(tensors, function):
     if not tensors:
         return []
     result = dtypes.result_type(*[t.array if t.ndim else t.array.reshape(1) for t in tensors])
-    return [tensor._cast(result) for tensor in tensors]  # gradients go back to each input in its own dtype
+    return [tensor._cast(result, promotion=True) for tensor in tensors]  # gradients go back in each input's dtype
 
 
 def cat(tensors, dim=0):
@@ -79,7 +79,9 @@ def where(condition, input=None, other=None):
     result = dtypes.result_type(input, other)
 
     def operand(value):
-        return value._cast(result) if isinstance(value, Tensor) else Tensor(np.asarray(value, dtype=result))
+        if isinstance(value, Tensor):
+            return value._cast(result, promotion=True)
+        return Tensor(np.asarray(value, dtype=result))
 
     return Where.apply(condition, operand(input), operand(other))
 
@@ -144,8 +146,8 @@ def abs(input):
     return input.abs()
 
 
-def round(input, *, decimals=0):
-    return input.round(decimals)
+def round(input, *, decimals=None):
+    return input.round(decimals=decimals)
 
 
 def clamp(input, min=None, max=None):

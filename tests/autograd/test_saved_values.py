@@ -152,7 +152,7 @@ def test_the_error_names_the_op_the_shape_and_both_versions():
     y = (w * w).sum()
     with mm.no_grad():
         w += 1
-    with pytest.raises(RuntimeError, match=r"Mul \(shape \(2, 3\), dtype float64\) is at version 1; expected version 0"):
+    with pytest.raises(RuntimeError, match=r"MulBackward0 \(shape \(2, 3\), dtype float64\) is at version 1; expected version 0"):
         y.backward()
 
 
