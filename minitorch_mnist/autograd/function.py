@@ -80,6 +80,7 @@ class VersionCounter:
 
     def __init__(self):
         self.value = 0
+        self.has_graph_views = False  # a recorded op made a view of this memory (in-place changes then refuse)
 
 
 FREED_MESSAGE = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
@@ -229,8 +230,11 @@ class Function:
         ctx = Context(tuple(recording and tensor is not None and tensor.requires_grad for tensor in inputs))
         arrays = [None if tensor is None else tensor.array for tensor in inputs]  # None: an absent input (no bias)
         output_array = np.asarray(cls.forward(ctx, *arrays, **options))
-        output = Tensor(output_array, _version_counter=_shared_counter(output_array, inputs))
+        shared = _shared_counter(output_array, inputs)
+        output = Tensor(output_array, _version_counter=shared)
         if recording and output_array.dtype.kind == "f":  # integer results (x.long()) carry no gradient
+            if shared is not None:
+                shared.has_graph_views = True
             output.requires_grad = True
             output.grad_fn = node_type(cls.torch_name(inputs, options))(cls, ctx, inputs, output)
         return output

@@ -3,6 +3,12 @@
 They are allowed under no_grad (x -= lr * x.grad) and on tensors that need no gradient, as in PyTorch, and
 each one bumps the version counter of the memory it changed: backward then refuses any value that was saved
 before the change (function.py, docs/08-saved-values.md).
+
+Arithmetic in place on a tensor of the graph (y = x * 2; y += 1), or with an operand that requires grad, is
+recorded as PyTorch records it: the op runs out of place on a copy of y's old value (which keeps y's history),
+the result is written into y's memory, and y's grad_fn becomes the op's node (AddBackward0). Values saved
+before the change still refuse to be used. Views are the exception: PyTorch re-derives every view of the
+changed memory, the engine refuses the change when a recorded view shares that memory.
 """
 
 import numpy as np
@@ -14,13 +20,16 @@ from .function import is_grad_enabled
 class InPlaceOps:
     """Mixed into Tensor: every method here changes self.array in place and records it in the version counter."""
 
-    def _check_in_place(self, result_dtype=None):
+    def _check_in_place(self, result_dtype=None, recorded=False):
+        """PyTorch's refusals; recorded: the change is an op the graph records (arithmetic), else plain writes."""
         if is_grad_enabled() and self.requires_grad:
             if self.grad_fn is None:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation; "
                                    "do the update inside `with no_grad():`")
-            raise RuntimeError(f"in-place operations on a tensor that is part of a graph ({self.grad_fn.name()}) "
-                               f"are not supported by the engine; write y = y + ... instead of y += ...")
+            if not recorded:
+                raise RuntimeError(f"in-place operations on a tensor that is part of a graph ({self.grad_fn.name()}) "
+                                   f"are supported by the engine for arithmetic only (+=, -=, *=, /=, add_, "
+                                   f"mul_, ...); write y = ... instead")
         if result_dtype is not None and not dtypes.can_cast(result_dtype, self.dtype):
             raise RuntimeError(f"result type {np.dtype(result_dtype).name} can't be cast to the desired output "
                                f"type {np.dtype(self.dtype).name}")
@@ -29,40 +38,63 @@ class InPlaceOps:
         """Record an in-place change: backward refuses values saved before it (see function.py)."""
         self._version_counter.value += 1
 
-    def _update_in_place(self, numpy_op, other):
+    def _update_in_place(self, numpy_op, other, graph_op):
+        """self = numpy_op(self, other) in self's memory; graph_op(a, b) is the same op on Tensors, for the graph."""
         other_array = as_values(other)
-        self._check_in_place(dtypes.result_type(self.array, other_array))
+        self._check_in_place(dtypes.result_type(self.array, other_array), recorded=True)
         broadcast = _broadcast_shape(self.array.shape, np.shape(other_array))
         if broadcast != self.array.shape:
             raise RuntimeError(f"output with shape {list(self.array.shape)} doesn't match the broadcast shape "
                                f"{list(broadcast)}")
+        if is_grad_enabled() and (self.requires_grad or getattr(other, "requires_grad", False)):
+            return self._record_in_place(graph_op, other)
         numpy_op(self.array, other_array, out=self.array, casting="unsafe")
         self._bump_version()
         return self
 
+    def _record_in_place(self, graph_op, other):
+        """y op= other inside the graph: run the op out of place on y's old value, write the result into y's
+        memory, and let y's grad_fn be the op's node (see the module docstring)."""
+        from .tensor import Tensor
+
+        if self._version_counter.has_graph_views:
+            raise RuntimeError("an in-place operation on a tensor that shares its memory with a view in the graph "
+                               "is not supported by the engine; write y = y + ... instead of y += ...")
+        old = Tensor(self.array.copy())  # y's value before the change, with y's history
+        old.grad_fn, old._requires_grad = self.grad_fn, self.requires_grad
+        result = graph_op(old, other)
+        if result.dtype != self.dtype:
+            result = result._cast(self.dtype)
+        np.copyto(self.array, result.array)
+        self._bump_version()
+        self.grad_fn, self._requires_grad = result.grad_fn, result.requires_grad
+        return self
+
     def __iadd__(self, other):
-        return self._update_in_place(np.add, other)
+        return self._update_in_place(np.add, other, lambda a, b: a + b)
 
     def __isub__(self, other):
-        return self._update_in_place(np.subtract, other)
+        return self._update_in_place(np.subtract, other, lambda a, b: a - b)
 
     def __imul__(self, other):
-        return self._update_in_place(np.multiply, other)
+        return self._update_in_place(np.multiply, other, lambda a, b: a * b)
 
     def __itruediv__(self, other):
         if dtypes.category(self.dtype) < 2:
             raise RuntimeError(f"result type {np.dtype(dtypes.get_default_dtype()).name} can't be cast to the "
                                f"desired output type {np.dtype(self.dtype).name}")
-        return self._update_in_place(np.divide, other)
+        return self._update_in_place(np.divide, other, lambda a, b: a / b)
 
     def add_(self, other, alpha=1):
-        return self._update_in_place(np.add, other if alpha == 1 else other * alpha)
+        other = other if alpha == 1 else other * alpha
+        return self._update_in_place(np.add, other, lambda a, b: a + b)
 
     def sub_(self, other, alpha=1):
-        return self._update_in_place(np.subtract, other if alpha == 1 else other * alpha)
+        other = other if alpha == 1 else other * alpha
+        return self._update_in_place(np.subtract, other, lambda a, b: a - b)
 
     def mul_(self, other):
-        return self._update_in_place(np.multiply, other)
+        return self._update_in_place(np.multiply, other, lambda a, b: a * b)
 
     def div_(self, other):
         return self.__itruediv__(other)
