@@ -26,6 +26,7 @@ from .flag_types import (OPTIMIZERS, SCHEDULERS, UsageError, fraction, non_empty
 from .interrupt import TrainingInterrupted
 from ..models import MODELS
 from .resume_rules import given_flags
+from .training_checkpoint import describe_file
 from .loop import EngineBackend
 
 
@@ -158,7 +159,9 @@ def _interrupted(prog, argv, args):
     where = f"interrupted ({interrupt.received() or 'SIGINT'})"
     if args.command != "train":
         return _fail(where, TrainingInterrupted.exit_code)
-    return _fail(f"{where}; {_resume_hint(prog, argv, args, args.written.get('last'))}", TrainingInterrupted.exit_code)
+    last = args.written.get("last")
+    return _fail(f"{where}; {_resume_hint(prog, argv, args, last, describe_file(last) if last else None)}",
+                 TrainingInterrupted.exit_code)
 
 
 def _fail(message, code):

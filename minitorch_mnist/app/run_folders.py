@@ -15,9 +15,9 @@ import os
 from pathlib import Path
 
 from ..storage.atomic import name_max
-from ..storage.checkpoint_format import load_checkpoint
 from .flag_types import UsageError
 from .runlock import LOCK_NAME
+from .training_checkpoint import describe_file
 
 RUN_FILES = ("last.npz", "best_model.npz")
 LOG_FILES = ("steps.csv", "epochs.csv", "epochs.jsonl")
@@ -78,13 +78,8 @@ def refusal(found, checkpoint_dir, resume=None):
 
 
 def _at_epoch(last):
-    try:
-        checkpoint = load_checkpoint(last)
-        partial = checkpoint.get("partial")
-        at = f"epoch {partial['epoch']}, step {partial['steps']}" if partial else f"epoch {checkpoint['epoch']}"
-        return f"; last.npz at {at}"
-    except Exception:  # a damaged file: the names alone say enough
-        return ""
+    at = describe_file(last)
+    return f"; last.npz at {at}" if at else ""
 
 
 def clear(found):

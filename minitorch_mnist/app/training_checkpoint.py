@@ -131,6 +131,14 @@ def describe(state):
     return f"epoch {partial['epoch']}, step {partial['steps']}" if partial else f"epoch {state['epoch']}"
 
 
+def describe_file(path):
+    """describe() of the checkpoint at `path`, or None if it cannot be read."""
+    try:
+        return describe(load_checkpoint(path))
+    except Exception:  # a message is being built: a damaged file only means less to say
+        return None
+
+
 def wrong_model_message(path, saved_model):
     return f"{path} holds a {saved_model} model; pass --model {saved_model}"
 

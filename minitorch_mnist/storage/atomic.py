@@ -17,6 +17,7 @@ import os
 import re
 import signal
 import tempfile
+import threading
 from pathlib import Path
 
 _TEMPORARY = re.compile(r"^\..+\.\w{8}\.tmp(\.\w+)?$")  # what atomic_write's mkstemp names look like
@@ -89,15 +90,29 @@ def temporary_affixes(path):
 
 @contextlib.contextmanager
 def _signals_held():
-    """Ctrl-C and SIGTERM wait until the block is done (they are delivered right after it)."""
-    held = hasattr(signal, "pthread_sigmask")
-    if held:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    """Ctrl-C and SIGTERM wait until the block is done, then take effect as they would have.
+
+    The Python handlers are swapped for ones that only take note: blocking the signals with pthread_sigmask
+    would hold them back in this thread only, and the kernel hands a process signal to any thread that does not
+    block it (Numba's and TensorBoard's threads), whose arrival the main thread then handles at once."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread handles signals
+        yield
+        return
+    pending, previous = [], {}
+    for number in _HELD_SIGNALS:
+        handler = signal.getsignal(number)
+        if handler is not None and handler is not signal.SIG_IGN:
+            previous[number] = signal.signal(number, lambda number, frame: pending.append(number))
     try:
         yield
     finally:
-        if held:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(pending):
+            if callable(previous[number]):
+                previous[number](number, None)
+            else:  # SIG_DFL: deliver it again, now that the write is complete
+                os.kill(os.getpid(), number)
 
 
 @contextlib.contextmanager

@@ -61,7 +61,8 @@ def test_two_signals_together_still_give_one_line_and_the_checkpoint(tmp_path):
                  env={"CLI_RUNNER_SIGNAL": "SIGINT+SIGTERM:2:6"})  # 4 steps an epoch: epoch 2, step 2
     assert result.returncode == 130
     message = one_error_line(result)
-    assert message.startswith(f"interrupted (SIGINT); the last checkpoint is {folder / 'last.npz'}; continue with: ")
+    assert message.startswith(f"interrupted (SIGINT); the last checkpoint is {folder / 'last.npz'} (epoch 1); "
+                              f"continue with: ")
     assert load_checkpoint(folder / "last.npz")["epoch"] == 1  # the second signal stops at once: epoch 1's is kept
 
 
