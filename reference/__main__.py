@@ -2,13 +2,17 @@
 
 import argparse
 import re
-import sys
 
-import torch
+from minitorch_mnist.app.interrupt import exit_with, quiet_start
 
-from minitorch_mnist.app import cli
-from .backend import TorchBackend
-from .models import MODELS
+if __name__ == "__main__":  # importing torch takes seconds: a Ctrl-C meanwhile ends the command with one line
+    quiet_start()
+
+import torch  # noqa: E402
+
+from minitorch_mnist.app import cli  # noqa: E402
+from .backend import TorchBackend  # noqa: E402
+from .models import MODELS  # noqa: E402
 
 
 def device_choice(text):
@@ -35,4 +39,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_with(main())

@@ -7,7 +7,9 @@ seed), so a run takes a second. Faults, set through the environment:
     CLI_RUNNER_DISK=DIR:BYTES      files under DIR live on a "disk" of BYTES (4 KiB pages): a write past it
                                    fails with ENOSPC, as on a full tmpfs (for machines that cannot mount one)
     CLI_RUNNER_SIGNAL=NAME:E:S     the process sends itself signal NAME after global step S of epoch E
-                                   (needs --log-dir: it rides on the step logger); SIGINT is not ignored
+                                   (needs --log-dir: it rides on the step logger); SIGINT is not ignored;
+                                   NAME+NAME2 sends both, one right after the other
+    CLI_RUNNER_SIGNAL_AT_LOAD=NAME the process sends itself signal NAME while the dataset is being loaded
     CLI_RUNNER_NO_TENSORBOARD=1    the tensorboard package cannot be imported
 """
 
@@ -23,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from minitorch_mnist.app import monitor
+from minitorch_mnist.app import compile_notice, monitor
 from minitorch_mnist.data import TensorDataset  # noqa: E402
 from minitorch_mnist.data.datasets import catalog
 from minitorch_mnist.data.datasets.mnist import CLASSES  # noqa: E402
@@ -90,7 +92,8 @@ def signal_at(name, epoch, step):
     def log_step_then_signal(self, at_epoch, at_step, loss, lr):
         log_step(self, at_epoch, at_step, loss, lr)
         if (at_epoch, at_step) == (epoch, step):
-            os.kill(os.getpid(), getattr(signal, name))
+            for each in name.split("+"):
+                os.kill(os.getpid(), getattr(signal, each))
 
     monitor.MetricsLog.log_step = log_step_then_signal
 
@@ -107,13 +110,22 @@ def run(*argv, framework="engine", env=None, prefix=(), timeout=120):
 
 def main():
     framework, argv = sys.argv[1], sys.argv[2:]
+    # the tests read stderr line by line: no "compiling the Numba kernels" line from whichever run compiles them
+    # first on a fresh machine (test_cli_interrupts checks that line on its own)
+    compile_notice.announce_numba_compiling = lambda say=None: None
     catalog.DATASETS["tiny"] = catalog.DatasetEntry(lambda root, train: Tiny(train), (1, 28, 28))
+    if "CLI_RUNNER_SIGNAL_AT_LOAD" in os.environ:
+        def load_then_signal(root, train, name=os.environ["CLI_RUNNER_SIGNAL_AT_LOAD"]):
+            os.kill(os.getpid(), getattr(signal, name))
+            return Tiny(train)
+        catalog.DATASETS["tiny"] = catalog.DatasetEntry(load_then_signal, (1, 28, 28))
     if "CLI_RUNNER_DISK" in os.environ:
         folder, capacity = os.environ["CLI_RUNNER_DISK"].rsplit(":", 1)
         small_disk(folder, int(capacity))
-    if "CLI_RUNNER_SIGNAL" in os.environ:
-        name, epoch, step = os.environ["CLI_RUNNER_SIGNAL"].split(":")
-        signal_at(name, int(epoch), int(step))
+    if any(name.startswith("CLI_RUNNER_SIGNAL") for name in os.environ):
+        if "CLI_RUNNER_SIGNAL" in os.environ:
+            name, epoch, step = os.environ["CLI_RUNNER_SIGNAL"].split(":")
+            signal_at(name, int(epoch), int(step))
         # as in a terminal: a test run started in the background inherits SIGINT ignored, and the CLI keeps it so
         signal.signal(signal.SIGINT, signal.default_int_handler)
     if os.environ.get("CLI_RUNNER_NO_TENSORBOARD"):
@@ -128,5 +140,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from minitorch_mnist.app.interrupt import exit_with
+
+    exit_with(main())
 

@@ -3,14 +3,14 @@
 reference/__main__.py reuses this parser and `run` with PyTorch's models, optimizers and backend, so
 both frameworks take exactly the same flags and train through the same loop (commands.py).
 
-No traceback reaches the user: a bad flag is argparse's usage error (exit code 2), a damaged or unfitting
-file is one line and exit code 2, any other expected failure (missing data, a full disk, a busy folder, a
-NaN loss) one line and exit code 1, and Ctrl-C or SIGTERM one line naming the checkpoint to resume from and
-exit code 130.
+No traceback reaches the user: a bad flag is argparse's usage error (exit code 2), flags that cannot work
+together or with what is on disk (a folder that already holds a run, a --save that could never be written)
+and a damaged or unfitting file are one line and exit code 2, any other expected failure (missing data, a
+full disk, a busy folder, a NaN loss) one line and exit code 1, and Ctrl-C or SIGTERM, at any moment, one line
+naming the checkpoint to resume from and exit code 130 (interrupt.py).
 """
 
 import argparse
-import math
 import shlex
 import sys
 from pathlib import Path
@@ -18,32 +18,16 @@ from pathlib import Path
 from .. import optim
 
 from ..torch_api import random
+from . import interrupt
 from .commands import evaluate_weights, train
 from ..data.datasets.catalog import DATASETS
+from .flag_types import (OPTIMIZERS, SCHEDULERS, UsageError, fraction, non_empty_path, non_negative_float,
+                         non_negative_int, positive_int, seed, thread_count)
 from .interrupt import TrainingInterrupted
 from ..models import MODELS
 from .resume_rules import given_flags
+from .training_checkpoint import describe_file
 from .loop import EngineBackend
-
-
-def _number(convert, accepts, expected):
-    """An argparse type: `convert(text)` when `accepts` it, else "expected EXPECTED, got 'TEXT'"."""
-    def parse(text):
-        try:
-            value = convert(text)
-        except ValueError:
-            value = None
-        if value is None or not accepts(value):
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
-        return value
-
-    return parse
-
-
-positive_int = _number(int, lambda value: value > 0, "a positive integer")
-non_negative_int = _number(int, lambda value: value >= 0, "a non-negative integer")
-non_negative_float = _number(float, lambda value: math.isfinite(value) and value >= 0, "a non-negative number")
-fraction = _number(float, lambda value: 0 <= value < 1, "a number in [0, 1)")
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -67,11 +51,11 @@ def build_parser(prog, description, parents=()):
     add("--dataset", choices=sorted(DATASETS), default="mnist", help="the images to train on")
     add("--model", choices=sorted(MODELS), default="lenet", help="the tutorial model to train")
     add("--epochs", type=positive_int, default=2, help="passes over the training set")
-    add("--optimizer", choices=["sgd", "adam"], default="sgd", help="the optimizer")
+    add("--optimizer", choices=OPTIMIZERS, default="sgd", help="the optimizer")
     add("--lr", type=non_negative_float, default=0.01, help="learning rate")
     add("--momentum", type=non_negative_float, default=0.9, help="SGD only")
     add("--weight-decay", type=non_negative_float, default=0.0, help="L2 penalty added to the gradients")
-    add("--scheduler", choices=["none", "step", "plateau"], default="none",
+    add("--scheduler", choices=SCHEDULERS, default="none",
         help="StepLR each epoch, or ReduceLROnPlateau on the evaluation loss")
     add("--step-size", type=positive_int, default=5, help="StepLR: epochs between LR drops")
     add("--gamma", type=non_negative_float, default=0.1, help="LR factor of both schedulers")
@@ -83,21 +67,26 @@ def build_parser(prog, description, parents=()):
              "0 evaluates each epoch on the test set, as the PyTorch MNIST example does")
     add("--batch-size", type=positive_int, default=64, help="training batch size")
     add("--test-batch-size", type=positive_int, default=1000, help="evaluation batch size")
-    add("--seed", type=non_negative_int, default=1, help="seeds the weights, the batch order and the split")
-    add("--data-dir", default=None, help="data folder (if not given: $MINITORCH_DATA, else ./data)")
-    add("--checkpoint-dir", default=None, help="keep last.npz (resumable) and best_model.npz here")
-    add("--resume", metavar="CHECKPOINT", default=None,
-        help="continue from a last.npz, with the settings it was made with (flags that differ are refused)")
-    add("--log-dir", default=None, help="metrics CSV/JSONL, plots, TensorBoard events")
+    add("--seed", type=seed, default=1, help="seeds the weights, the batch order and the split")
+    add("--data-dir", type=non_empty_path, default=None,
+        help="data folder (if not given: $MINITORCH_DATA, else ./data)")
+    add("--checkpoint-dir", type=non_empty_path, default=None,
+        help="keep last.npz (resumable) and best_model.npz here (a folder that holds a run is refused)")
+    add("--resume", metavar="CHECKPOINT", type=non_empty_path, default=None,
+        help="continue from a last.npz, with the settings it was made with (flags that differ are refused), "
+             "in its folders unless --checkpoint-dir / --log-dir say otherwise")
+    add("--overwrite", action="store_true",
+        help="start over: replace the run that --checkpoint-dir / --log-dir already hold")
+    add("--log-dir", type=non_empty_path, default=None, help="metrics CSV/JSONL, plots, TensorBoard events")
     add("--grad-stats", action="store_true", help="print per-layer gradient statistics each epoch")
-    add("--save", metavar="PATH", help="write the final weights to this .npz file")
+    add("--save", metavar="PATH", type=non_empty_path, help="write the final weights to this .npz file")
     add("--no-progress", action="store_true", help="no progress bar")
 
     evaluate_command = commands.add_parser("evaluate", help="report test accuracy of saved weights", **options)
-    evaluate_command.add_argument("weights", help=".npz file written by train --save (either framework), or a "
+    evaluate_command.add_argument("weights", type=non_empty_path, help=".npz file written by train --save (either framework), or a "
                                                   "checkpoint (last.npz, best_model.npz)")
     evaluate_command.add_argument("--test-batch-size", type=positive_int, default=1000, help="evaluation batch size")
-    evaluate_command.add_argument("--data-dir", default=None, help="data folder (if not given: $MINITORCH_DATA, "
+    evaluate_command.add_argument("--data-dir", type=non_empty_path, default=None, help="data folder (if not given: $MINITORCH_DATA, "
                                                                    "else ./data)")
     return parser
 
@@ -105,15 +94,21 @@ def build_parser(prog, description, parents=()):
 def threads_option():
     """--threads N, the engine's own option (reference/__main__.py passes its own `parents` instead)."""
     option = argparse.ArgumentParser(add_help=False)
-    option.add_argument("--threads", type=positive_int, default=None, help="threads of the Numba conv/pool kernels "
+    option.add_argument("--threads", type=thread_count, default=None, help="threads of the Numba conv/pool kernels "
                         "(kernels.set_num_threads; default: $MINITORCH_NUM_THREADS, else the usable cores)")
     return option
 
 
 def engine_framework(args):
+    from .. import kernels
+    from .compile_notice import announce_numba_compiling
+
+    problem = kernels.threads.environment_problem()
+    if problem:
+        raise UsageError(problem)
     if getattr(args, "threads", None):
-        from .. import kernels
         kernels.set_num_threads(args.threads)
+    announce_numba_compiling()
     return dict(models=MODELS, backend=EngineBackend, optim_module=optim, seed_everything=random.manual_seed)
 
 
@@ -128,38 +123,63 @@ def main(argv=None, prog="python -m minitorch_mnist",
          description="Train and evaluate the MNIST tutorial models with the NumPy engine.",
          parents=None, framework=engine_framework):
     """Parse, run, and turn expected failures into one clear line and an exit code (see the module docstring)."""
-    parents = [threads_option()] if parents is None else parents
-    argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(prog, description, parents).parse_args(argv)
-    args.given = given_flags(argv)
+    with interrupt.Guard():
+        try:
+            parents = [threads_option()] if parents is None else parents
+            argv = sys.argv[1:] if argv is None else list(argv)
+            args = build_parser(prog, description, parents).parse_args(argv)
+        except KeyboardInterrupt:
+            return _fail(f"interrupted ({interrupt.received()}) while starting; nothing was done",
+                         TrainingInterrupted.exit_code)
+        args.given, args.written = given_flags(argv), {}  # written: the files fit() wrote, by kind
+        return _run_reporting(args, argv, prog, framework)
+
+
+def _run_reporting(args, argv, prog, framework):
     try:
         run(args, **framework(args))
     except TrainingInterrupted as stop:
         where = f"interrupted ({stop.signal_name}) at epoch {stop.epoch}, step {stop.step}"
-        return _fail(f"{where}; {_resume_hint(prog, argv, stop.checkpoint, stop.checkpoint_at)}", stop.exit_code)
+        return _fail(f"{where}; {_resume_hint(prog, argv, args, stop.checkpoint, stop.checkpoint_at)}",
+                     stop.exit_code)
     except KeyboardInterrupt:  # outside the training loop, or a second Ctrl-C
-        if args.command != "train":
-            return _fail("interrupted", TrainingInterrupted.exit_code)
-        last = Path(args.checkpoint_dir) / "last.npz" if args.checkpoint_dir else None
-        return _fail(f"interrupted; {_resume_hint(prog, argv, last if last and last.is_file() else None)}",
-                     TrainingInterrupted.exit_code)
+        return _interrupted(prog, argv, args)
+    except MemoryError:
+        return _fail("not enough memory for this run (try a smaller --batch-size or --test-batch-size)", 1)
     except (OSError, ValueError, RuntimeError) as error:  # missing or damaged files, full disks, bad shapes, NaN
-        return _fail(str(error), getattr(error, "exit_code", 1))
+        return _fail(getattr(error, "summary", None) or str(error), getattr(error, "exit_code", 1))
+    except Exception:
+        if interrupt.received():  # what the interrupt became (Numba's C extensions turn it into an ImportError)
+            return _interrupted(prog, argv, args)
+        raise
     return 0
 
 
+def _interrupted(prog, argv, args):
+    where = f"interrupted ({interrupt.received() or 'SIGINT'})"
+    if args.command != "train":
+        return _fail(where, TrainingInterrupted.exit_code)
+    last = args.written.get("last")
+    return _fail(f"{where}; {_resume_hint(prog, argv, args, last, describe_file(last) if last else None)}",
+                 TrainingInterrupted.exit_code)
+
+
 def _fail(message, code):
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {message}", file=sys.stderr, flush=True)
     return code
 
 
-def _resume_hint(prog, argv, checkpoint, checkpoint_at=None):
+def _resume_hint(prog, argv, args, checkpoint, checkpoint_at=None):
     """Where to continue from: the checkpoint and the command that resumes it."""
+    if checkpoint is None and args.resume:
+        checkpoint, checkpoint_at = Path(args.resume), "unchanged"
     if checkpoint is None:
+        if args.checkpoint_dir:
+            return "stopped before the first checkpoint, so there is nothing to resume: run the command again"
         return "no checkpoint was written (train with --checkpoint-dir DIR to be able to resume)"
     kept, skip = [], False
-    for token in argv:  # the same command, with --resume pointing at the checkpoint
-        if skip or token.startswith("--resume="):
+    for token in argv:  # the same command, with --resume pointing at the checkpoint (and no --overwrite)
+        if skip or token.startswith("--resume=") or token == "--overwrite":
             skip = False
             continue
         skip = token == "--resume"

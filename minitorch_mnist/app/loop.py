@@ -87,6 +87,8 @@ def train_one_epoch(model, optimizer, loader, backend=EngineBackend, epoch=1, pr
     are skipped and the mean loss goes on from its sums.
     A NaN or infinite loss raises NonFiniteLossError before it can reach the weights.
     """
+    if len(loader) == 0:
+        raise ValueError("train_one_epoch: the training loader yields no batches (an empty dataset)")
     model.train()
     backend.start_epoch()
     done = done if done is not None else EpochProgress()
@@ -116,9 +118,12 @@ def train_one_epoch(model, optimizer, loader, backend=EngineBackend, epoch=1, pr
 
 def evaluate(model, loader, backend=EngineBackend):
     """(mean loss, accuracy in %) of `model` over `loader`, without recording a graph."""
+    if len(loader) == 0:
+        raise ValueError("evaluate: the loader yields no batches (an empty dataset)")
     model.eval()
     total_loss, correct, total = 0.0, 0, 0
-    with backend.no_grad():
+    # weights that stopped being finite give a NaN loss, which fit() reports in one line; no NumPy warnings first
+    with backend.no_grad(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for images, labels in loader:
             x, y = backend.batch(images, labels)
             logits = model(x)

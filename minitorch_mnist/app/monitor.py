@@ -8,17 +8,23 @@
     log_dir/tensorboard/   event files, when the `tensorboard` package is installed
 
 A resumed run first drops the rows that the interrupted run logged after its checkpoint; a last line torn by
-a killed write is dropped too, while an unreadable line before it is reported as damage.
+a killed write is dropped too. A file that is damaged before its last line is set aside (NAME.damaged-TIME)
+with a warning, and started afresh.
+
+Logging is best effort: it never costs training state. The first write that fails (a full disk under
+--log-dir) prints one warning and stops the logging (`failed` says why); training, checkpoints and --save go on.
 """
 
 import csv
 import json
 import math
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
 
-from ..storage.atomic import atomic_write, reporting_failures
+from ..storage.atomic import WriteFailedError, atomic_write, reporting_failures
 from ..storage.weights_file import DamagedFileError
 from ..autograd.tensor import Tensor
 
@@ -59,27 +65,48 @@ class MetricsLog:
 
     resume_after: (epoch, step) of the checkpoint a run resumes from (step counted over the whole run): rows
     logged after it are dropped; None starts the files afresh. `tensorboard` is None when the package is missing.
+    warn(message) reports a logging failure (default: one line on stderr); `failed` is then its reason.
     """
 
-    def __init__(self, log_dir, resume_after=None):
+    def __init__(self, log_dir, resume_after=None, warn=None):
         self.dir = Path(log_dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
+        self.warn = warn or _warn
+        self.failed, self.position = None, resume_after or (0, 0)
         self.steps_path, self.epochs_csv, self.epochs_jsonl = (
             self.dir / "steps.csv", self.dir / "epochs.csv", self.dir / "epochs.jsonl")
+        self.tensorboard = None
         if resume_after is None:
-            for path in (self.steps_path, self.epochs_csv, self.epochs_jsonl):
-                path.unlink(missing_ok=True)
+            self.guard("the old logs", self._start_afresh)
         else:
-            self._drop_rows_after(*resume_after)
-        self.tensorboard = _tensorboard_writer(self.dir / "tensorboard")
+            self.guard("the logs", lambda: self._drop_rows_after(*resume_after))
+        self.tensorboard = self.guard("tensorboard", lambda: _tensorboard_writer(self.dir / "tensorboard"))
+
+    def guard(self, what, write):
+        """write()'s result; if it fails with an OSError, warn once and log nothing more (training goes on)."""
+        if self.failed:
+            return None
+        try:
+            return write()
+        except OSError as error:
+            self.failed = str(error) if isinstance(error, WriteFailedError) else f"cannot write {what}: {error}"
+            self.warn(f"warning: logging to {self.dir} stopped at epoch {self.position[0]}, step {self.position[1]} "
+                      f"({self.failed}); training goes on, checkpoints are not affected")
+            return None
 
     def log_step(self, epoch, step, loss, lr):
+        self.position = (epoch, step)
+        self.guard(self.steps_path.name, lambda: self._write_step(epoch, step, loss, lr))
+
+    def _write_step(self, epoch, step, loss, lr):
         _append_csv(self.steps_path, STEP_FIELDS, dict(epoch=epoch, step=step, loss=loss, lr=lr))
         if self.tensorboard is not None:
             self.tensorboard.add_scalar("train/step_loss", loss, step)
 
     def log_epoch(self, row, grad_stats=None):
         """row: flat dict of numbers (epoch first); grad_stats goes to the JSONL file only."""
+        self.guard(self.epochs_csv.name, lambda: self._write_epoch(row, grad_stats))
+
+    def _write_epoch(self, row, grad_stats):
         _append_csv(self.epochs_csv, list(row), row)
         with reporting_failures(self.epochs_jsonl), open(self.epochs_jsonl, "a") as file:
             file.write(json.dumps(dict(row, gradients=grad_stats or {})) + "\n")
@@ -91,7 +118,12 @@ class MetricsLog:
 
     def close(self):
         if self.tensorboard is not None:
-            self.tensorboard.close()
+            tensorboard, self.tensorboard = self.tensorboard, None
+            self.guard("tensorboard", tensorboard.close)
+
+    def _start_afresh(self):
+        for path in (self.steps_path, self.epochs_csv, self.epochs_jsonl):
+            path.unlink(missing_ok=True)
 
     def _drop_rows_after(self, epoch, step):
         """On resume: forget what an interrupted run logged after its checkpoint (at `epoch`, global `step`)."""
@@ -99,18 +131,37 @@ class MetricsLog:
                            (self.epochs_csv, lambda row: int(row["epoch"]) <= epoch)):
             if not path.exists():
                 continue
-            text = path.read_text()
+            text = path.read_text(errors="replace")
             if "\n" not in text:  # empty, or killed while writing the header: start it again
                 path.unlink()
                 continue
             header, *lines = text.splitlines()
             fields = header.split(",")
-            kept = _kept_lines(path, lines, lambda line: _csv_row(fields, line), keep, first_line=2)
-            _rewrite(path, "".join(f"{line}\r\n" for line in [header, *kept]))
+            kept = self._kept_or_set_aside(path, lines, lambda line: _csv_row(fields, line), keep, first_line=2)
+            if kept is not None:
+                _rewrite(path, "".join(f"{line}\r\n" for line in [header, *kept]))
         if self.epochs_jsonl.exists():
-            lines = self.epochs_jsonl.read_text().splitlines()
-            kept = _kept_lines(self.epochs_jsonl, lines, json.loads, lambda row: row["epoch"] <= epoch)
-            _rewrite(self.epochs_jsonl, "".join(f"{line}\n" for line in kept))
+            lines = self.epochs_jsonl.read_text(errors="replace").splitlines()
+            kept = self._kept_or_set_aside(self.epochs_jsonl, lines, json.loads, lambda row: row["epoch"] <= epoch)
+            if kept is not None:
+                _rewrite(self.epochs_jsonl, "".join(f"{line}\n" for line in kept))
+
+    def _kept_or_set_aside(self, path, lines, parse, keep, first_line=1):
+        """_kept_lines, or None after moving a damaged file out of the way (a warning says where to)."""
+        try:
+            return _kept_lines(path, lines, parse, keep, first_line)
+        except DamagedFileError as damage:
+            aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+            with reporting_failures(aside):
+                path.rename(aside)
+            self.warn(f"warning: {damage}; moved it to {aside.name} and started it afresh")
+            return None
+
+
+def _warn(message):
+    from tqdm import tqdm
+
+    tqdm.write(message, file=sys.stderr)
 
 
 def _kept_lines(path, lines, parse, keep, first_line=1):

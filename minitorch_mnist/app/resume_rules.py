@@ -3,16 +3,18 @@
 Flags left out take the checkpoint's values, so the banner, the training and the checkpoint agree; a flag
 given with another value is refused with the checkpoint's value, never silently ignored. What may change on
 resume: --epochs (to train longer), --patience, the folders, --save, --test-batch-size and the display flags.
+The checkpoint's settings themselves were checked when it was read (checkpoint_schema.py: values a flag accepts).
 """
 
-from .training_checkpoint import check_like, wrong_model_message
+from .flag_types import UsageError
+from .training_checkpoint import wrong_model_message
 
 SETTINGS = ("model", "dataset", "optimizer", "lr", "momentum", "weight_decay", "scheduler", "step_size", "gamma",
             "lr_patience", "val_fraction", "batch_size", "seed")
 
 
-class SettingsConflictError(ValueError):
-    exit_code = 2  # a usage error, like a bad flag
+class SettingsConflictError(UsageError):
+    """A flag that contradicts the checkpoint a run resumes (exit code 2, like a bad flag)."""
 
 
 def settings_of(args):
@@ -27,7 +29,6 @@ def given_flags(argv):
 
 def adopt_checkpoint_settings(args, path, saved, given):
     """Set `args` to the checkpoint's settings `saved`; a flag in `given` that contradicts them is an error."""
-    check_like(path, saved, settings_of(args), "settings")
     for name in SETTINGS:
         if name not in saved:  # a checkpoint from a version that did not store it
             continue

@@ -51,6 +51,32 @@ def _locked(folder):
         file.close()
 
 
+def check_not_in_use(folders):
+    """FolderInUseError if a run holds the lock of one of `folders` now (looked at, not taken: before the real
+    locking, so that a busy folder is named as such rather than as one that holds a run)."""
+    for folder in folders:
+        path = Path(folder) / LOCK_NAME if folder else None
+        if path is None or not path.is_file():
+            continue
+        try:
+            file = open(path)
+        except OSError:
+            continue
+        with file:
+            try:
+                fcntl.flock(file.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise _in_use(file, Path(folder)) from None
+
+
+def _in_use(file, folder):
+    file.seek(0)
+    owner = file.read().split(maxsplit=1)
+    pid, started = (owner + ["?", "?"])[:2] if owner else ("?", "?")
+    return FolderInUseError(f"{folder} is in use by process {pid} (started {started.strip()}); wait for it to finish "
+                            f"or choose another folder")
+
+
 def _open_locked(path, folder):
     """The lock file, opened and flock()ed; retried if the file was replaced between open and lock."""
     while True:
@@ -58,12 +84,9 @@ def _open_locked(path, folder):
         try:
             fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            file.seek(0)
-            owner = file.read().split(maxsplit=1)
+            error = _in_use(file, folder)
             file.close()
-            pid, started = (owner + ["?", "?"])[:2] if owner else ("?", "?")
-            raise FolderInUseError(f"{folder} is in use by process {pid} (started {started.strip()}); wait for it "
-                                   f"to finish or choose another folder") from None
+            raise error from None
         if path.exists() and os.stat(path).st_ino == os.fstat(file.fileno()).st_ino:
             return file
         file.close()  # the holder removed that file as we opened it: lock the new one

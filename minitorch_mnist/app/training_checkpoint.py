@@ -11,23 +11,21 @@ continues from it, and the restore itself.
     model, optimizer, scheduler   their state_dicts (arrays as NumPy; scheduler None when there is none)
     rng            {"framework": its generator's state, "loader": the training loader's}
 
-Every reader goes through read_training_checkpoint, so a damaged or hand-edited file (a field missing or of
-the wrong type, an lr that is a string) stops with one DamagedFileError naming the file and the field, before
-anything is loaded; a checkpoint of another model stops with CheckpointMismatchError.
+    folders        {checkpoint_dir, log_dir} of the run that wrote it (absolute; where a resumed run goes on)
+
+Every reader goes through read_training_checkpoint, so a damaged or hand-edited file (a field missing, of the
+wrong type or with a value no run could have written: see checkpoint_schema.py) stops with one
+DamagedFileError naming the file and the field, before anything is loaded; a checkpoint of another model
+stops with CheckpointMismatchError.
 """
 
 import numpy as np
 
 from ..storage.checkpoint_format import checkpoint_from_arrays, is_checkpoint, load_checkpoint, save_checkpoint
 from ..storage.weights_file import DamagedFileError, Weights, read_npz, weights_from_arrays
+from .checkpoint_schema import Invalid, check
 
 KIND = "checkpoint"
-NUMBER = "number"
-FIELDS = {"epoch": int, "history": list, "best_accuracy": NUMBER, "best_epoch": int, "model": dict,
-          "optimizer": dict, "scheduler": (dict, type(None)), "rng": dict}
-OPTIONAL_FIELDS = {"partial": (dict, type(None)), "settings": dict}  # absent from checkpoints of older versions
-PARTIAL_FIELDS = {"epoch": int, "steps": int, "loss_sum": NUMBER, "samples": int, "loader_rng": dict,
-                  "seconds": NUMBER}
 
 
 class CheckpointMismatchError(ValueError):
@@ -57,19 +55,10 @@ def read_training_checkpoint(path, kind=KIND):
 
 
 def _checked(path, checkpoint, kind=KIND):
-    _check_fields(path, kind, checkpoint, FIELDS, "", required=True)
-    _check_fields(path, kind, checkpoint, OPTIONAL_FIELDS, "", required=False)
-    if checkpoint.get("partial") is not None:
-        _check_fields(path, kind, checkpoint["partial"], PARTIAL_FIELDS, "partial.", required=True)
-    for name, array in checkpoint["model"].items():
-        if not isinstance(array, np.ndarray):
-            raise DamagedFileError(path, kind, f"model entry {name!r} is not an array")
-    for name in ("state", "param_groups"):
-        if name not in checkpoint["optimizer"]:
-            raise DamagedFileError(path, kind, f"the optimizer state lacks {name!r}")
-    for name in ("framework", "loader"):
-        if name not in checkpoint["rng"]:
-            raise DamagedFileError(path, kind, f"the RNG state lacks {name!r}")
+    try:
+        check(checkpoint)
+    except Invalid as problem:
+        raise DamagedFileError(path, kind, str(problem)) from None
     checkpoint.setdefault("partial", None)
     checkpoint.setdefault("settings", {})
     return checkpoint
@@ -91,9 +80,9 @@ def weights_in(path):
 def restore_training(path, model, optimizer, scheduler, train_loader, backend, model_name="model"):
     """Load a checkpoint into the run's objects, after checking that it fits them; returns the run state."""
     checkpoint = read_training_checkpoint(path)
-    _check_model(path, checkpoint, backend.numpy_state(model), model_name)
-    check_like(path, checkpoint["optimizer"]["param_groups"], optimizer.state_dict()["param_groups"],
-               "optimizer.param_groups")
+    check_model_state(path, checkpoint["model"], backend.numpy_state(model), model_name,
+                      checkpoint["settings"].get("model"))
+    _check_optimizer_fits(path, checkpoint["optimizer"], optimizer)
     if (scheduler is None) != (checkpoint["scheduler"] is None):
         made = "with" if checkpoint["scheduler"] is not None else "without"
         raise CheckpointMismatchError(f"{path} was made {made} an LR scheduler; resume with the same --scheduler")
@@ -101,16 +90,39 @@ def restore_training(path, model, optimizer, scheduler, train_loader, backend, m
         check_like(path, checkpoint["scheduler"], scheduler.state_dict(), "scheduler")
     check_like(path, checkpoint["rng"]["framework"], backend.rng_state(), "rng.framework")
     check_like(path, checkpoint["rng"]["loader"], train_loader.rng.bit_generator.state, "rng.loader")
+    partial = checkpoint["partial"]
+    if partial is not None and partial["steps"] >= len(train_loader):
+        raise DamagedFileError(path, KIND, f"partial.steps should be below the {len(train_loader)} batches of an "
+                                           f"epoch, got {partial['steps']}")
 
-    backend.load_numpy_state(model, checkpoint.pop("model"))
-    optimizer.load_state_dict(backend.from_numpy_tree(checkpoint.pop("optimizer")))
-    scheduler_state = checkpoint.pop("scheduler")
-    if scheduler is not None:
-        scheduler.load_state_dict(scheduler_state)
-    rng = checkpoint.pop("rng")
-    backend.set_rng_state(rng["framework"])
-    train_loader.rng.bit_generator.state = rng["loader"]
+    loading = "the model"
+    try:  # a last net under the checks above: whatever a loader still refuses names the file, in one line
+        backend.load_numpy_state(model, checkpoint.pop("model"))
+        loading = "the optimizer state"
+        optimizer.load_state_dict(backend.from_numpy_tree(checkpoint.pop("optimizer")))
+        loading = "the scheduler state"
+        scheduler_state = checkpoint.pop("scheduler")
+        if scheduler is not None:
+            scheduler.load_state_dict(scheduler_state)
+        loading = "the RNG states"
+        rng = checkpoint.pop("rng")
+        backend.set_rng_state(rng["framework"])
+        train_loader.rng.bit_generator.state = rng["loader"]
+    except Exception as error:
+        raise DamagedFileError(path, KIND, f"{loading} does not load ({type(error).__name__}: {error})") from None
     return checkpoint
+
+
+def _check_optimizer_fits(path, saved, optimizer):
+    """The saved groups look like the optimizer's, and each parameter's buffers have its shape and a float dtype."""
+    check_like(path, saved["param_groups"], optimizer.state_dict()["param_groups"], "optimizer.param_groups")
+    shapes = [tuple(parameter.shape) for group in optimizer.param_groups for parameter in group["params"]]
+    for key, state in saved["state"].items():
+        for name, value in state.items():
+            if isinstance(value, np.ndarray) and value.ndim and (key >= len(shapes) or value.shape != shapes[key]):
+                raise DamagedFileError(path, KIND, f"optimizer.state[{key}].{name} should have its parameter's shape "
+                                                   f"{shapes[key] if key < len(shapes) else '(none)'}, got "
+                                                   f"{value.shape}")
 
 
 def describe(state):
@@ -119,12 +131,21 @@ def describe(state):
     return f"epoch {partial['epoch']}, step {partial['steps']}" if partial else f"epoch {state['epoch']}"
 
 
+def describe_file(path):
+    """describe() of the checkpoint at `path`, or None if it cannot be read."""
+    try:
+        return describe(load_checkpoint(path))
+    except Exception:  # a message is being built: a damaged file only means less to say
+        return None
+
+
 def wrong_model_message(path, saved_model):
     return f"{path} holds a {saved_model} model; pass --model {saved_model}"
 
 
-def _check_model(path, checkpoint, expected, model_name):
-    found = checkpoint["model"]
+def check_model_state(path, found, expected, model_name, saved_model=None, kind=KIND):
+    """`found` (a file's weights) must hold exactly the arrays of `expected` (a fresh model's state), with the same
+    shapes and dtypes; else CheckpointMismatchError (another model) or DamagedFileError, in one line."""
     problems = []
     missing = [name for name in expected if name not in found]
     unexpected = [name for name in found if name not in expected]
@@ -132,16 +153,23 @@ def _check_model(path, checkpoint, expected, model_name):
         problems.append(f"missing {_listed(missing)}")
     if unexpected:
         problems.append(f"unexpected {_listed(unexpected)}")
-    shapes = [f"{name} {found[name].shape} (model: {np.shape(expected[name])})" for name in expected
-              if name in found and found[name].shape != np.shape(expected[name])]
+    shapes = [f"{name} {found[name].shape} (model: {tuple(np.shape(expected[name]))})" for name in expected
+              if name in found and found[name].shape != tuple(np.shape(expected[name]))]
     if shapes:
         problems.append(f"other shapes: {_listed(shapes)}")
-    if not problems:
-        return
-    saved_model = checkpoint["settings"].get("model")
-    if saved_model is not None and saved_model != model_name:
-        raise CheckpointMismatchError(wrong_model_message(path, saved_model))
-    raise CheckpointMismatchError(f"{path} does not fit the {model_name} model: {'; '.join(problems)}")
+    if problems:
+        if saved_model is None:  # a file that does not say which model it holds: it may be another's
+            raise CheckpointMismatchError(f"{path} does not fit the {model_name} model: {'; '.join(problems)}")
+        if saved_model != model_name:
+            raise CheckpointMismatchError(wrong_model_message(path, saved_model))
+        raise DamagedFileError(path, kind, f"it names the {model_name} model, but its weights do not fit it: "
+                                           f"{'; '.join(problems)}")
+    for name, value in expected.items():
+        dtype = np.asarray(value).dtype  # engine Tensors and the reference's NumPy copies alike
+        if found[name].dtype != dtype:
+            raise DamagedFileError(path, kind, f"model[{name!r}] should be a {dtype} array, got {found[name].dtype}")
+        if dtype.kind == "f" and not np.isfinite(found[name]).all():
+            raise DamagedFileError(path, kind, f"model[{name!r}] holds NaN or infinity")
 
 
 def _listed(names, most=6):
@@ -149,25 +177,8 @@ def _listed(names, most=6):
     return ", ".join(names[:most]) + more
 
 
-def _check_fields(path, kind, record, fields, prefix, required):
-    for name, expected in fields.items():
-        if name not in record:
-            if required:
-                raise DamagedFileError(path, kind, f"field {prefix + name!r} is missing")
-            continue
-        if not _is(record[name], expected):
-            wanted = "a number" if expected == NUMBER else " or ".join(
-                "null" if t is type(None) else t.__name__ for t in (expected if isinstance(expected, tuple)
-                                                                     else (expected,)))
-            raise DamagedFileError(path, kind, f"field {prefix + name!r} should be {wanted}, got {record[name]!r:.60}")
-
-
-def _is(value, expected):
-    if expected == NUMBER:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if expected is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, expected)
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def check_like(path, found, expected, where):
@@ -184,7 +195,7 @@ def check_like(path, found, expected, where):
             raise DamagedFileError(path, KIND, f"{where} should be a list of {len(expected)}, got {found!r:.60}")
         for index, (item, value) in enumerate(zip(found, expected)):
             check_like(path, item, value, f"{where}[{index}]")
-    elif _is(expected, NUMBER) and not _is(found, NUMBER):
+    elif _is_number(expected) and not _is_number(found):
         raise DamagedFileError(path, KIND, f"{where} should be a number, got {found!r:.60}")
     elif isinstance(expected, str) and not isinstance(found, str):
         raise DamagedFileError(path, KIND, f"{where} should be a string, got {found!r:.60}")

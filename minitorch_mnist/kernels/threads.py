@@ -55,20 +55,40 @@ def available_cores():
     return os.cpu_count() or 1
 
 
+MAX_THREADS = 1 << 16
+_environment_problem = None  # why MINITORCH_NUM_THREADS was ignored, if it was
+_environment_warned = False
+
+
 def _from_environment():
     text = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
     if not text:
         return None
-    if not text.isdigit() or int(text) < 1:
-        raise ValueError(f"{ENVIRONMENT_VARIABLE}: expected a positive whole number of threads, got {text!r}")
+    if not text.isdigit() or not 1 <= int(text) <= MAX_THREADS:
+        raise ValueError(f"{ENVIRONMENT_VARIABLE}: expected a positive whole number of threads (at most "
+                         f"{MAX_THREADS}), got {text!r}; unset it or give a number of threads")
     return int(text)
 
 
 def apply_environment():
-    """set_num_threads($MINITORCH_NUM_THREADS) when it is set (kernels/__init__.py calls this at import)."""
-    n = _from_environment()
+    """set_num_threads($MINITORCH_NUM_THREADS) when it is set (kernels/__init__.py calls this at import).
+
+    Never raises, since it runs at import: a value that is not a number of threads is ignored, and the reason kept
+    for environment_problem() (the command line refuses to start with it; in Python, the first kernel warns)."""
+    global _environment_problem
+    _environment_problem = None
+    try:
+        n = _from_environment()
+    except ValueError as error:
+        _environment_problem = str(error)
+        return
     if n is not None:
         set_num_threads(n)
+
+
+def environment_problem():
+    """Why MINITORCH_NUM_THREADS was ignored at import, or None."""
+    return _environment_problem
 
 
 def _numba_pool_size():
@@ -99,6 +119,11 @@ def set_num_threads(n):
 def get_num_threads():
     """The threads the Numba kernels use now: set_num_threads / MINITORCH_NUM_THREADS if given, else the
     usable cores minus those other processes kept busy lately (re-measured at most every CHECK_EVERY_S)."""
+    global _environment_warned
+    if _environment_problem and _requested is None and not _environment_warned:
+        _environment_warned = True
+        import warnings
+        warnings.warn(f"{_environment_problem}; ignored", RuntimeWarning, stacklevel=2)
     wanted = _requested or _idle_cores.threads(available_cores())
     return max(1, min(wanted, _numba_pool_size()))
 

@@ -16,11 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_write
-from .weights_file import DamagedFileError, read_npz
+from .weights_file import MODEL_KEY, DamagedFileError, read_npz
 from ..autograd.tensor import Tensor
 
 META_KEY = "__meta__"
 FORMAT = "minitorch_mnist.storage.checkpoint_format/1"
+WEIGHTS_ONLY = ("it holds model weights only (a weights file: train --save, best_model.npz), not a training "
+                "checkpoint: resume from a last.npz; evaluate and storage.weights_file.load_weights read weights")
 
 
 def save_checkpoint(path, state):
@@ -48,9 +50,13 @@ def checkpoint_from_arrays(path, arrays, kind="checkpoint"):
     """The structure of a checkpoint from its arrays (read_npz's result); `path` and `kind` name it in errors."""
     arrays = dict(arrays)
     if META_KEY not in arrays:
+        if MODEL_KEY in arrays:
+            raise DamagedFileError(path, kind, WEIGHTS_ONLY)
         raise DamagedFileError(path, kind, f"no {META_KEY} entry")
     try:
         meta = json.loads(str(arrays.pop(META_KEY)))
+    except RecursionError:
+        raise DamagedFileError(path, kind, f"its {META_KEY} entry is nested too deeply") from None
     except ValueError as error:
         raise DamagedFileError(path, kind, f"its {META_KEY} entry is not valid JSON ({error})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
@@ -60,8 +66,8 @@ def checkpoint_from_arrays(path, arrays, kind="checkpoint"):
         return _decode(meta.get("state"), arrays)
     except KeyError as error:
         raise DamagedFileError(path, kind, f"array {error.args[0]!r} is missing") from None
-    except (TypeError, ValueError) as error:
-        raise DamagedFileError(path, kind, f"its description is malformed ({error})") from None
+    except (TypeError, ValueError, AttributeError, RecursionError) as error:
+        raise DamagedFileError(path, kind, f"its description is malformed ({type(error).__name__}: {error})") from None
 
 
 def _encode(value, arrays):

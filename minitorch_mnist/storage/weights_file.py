@@ -4,11 +4,15 @@ The file holds the state_dict arrays under their names, plus the model's name an
 trained on under MODEL_KEY and DATASET_KEY. The reference package writes the same format, so weights
 trained in either framework load in the other.
 
-read_npz is the one reader of every .npz this package writes (weights and checkpoints): whatever is wrong
-with a file (truncated, bit-flipped, empty, not an archive, pickled entries) becomes a DamagedFileError
-that names the file and the problem.
+read_npz is the one reader of every .npz this package writes (weights and checkpoints, mm.load's files):
+whatever is wrong with a file (truncated, bit-flipped, empty, not an archive, pickled entries, an entry that
+is not an array, a header that declares more data than the file holds) becomes a DamagedFileError that names
+the file and the problem. The sizes are checked before NumPy allocates anything, so a 1 KB file that declares
+a 90 TiB array is refused, not a MemoryError.
 """
 
+import math
+import zipfile
 from collections import namedtuple
 from pathlib import Path
 
@@ -49,6 +53,7 @@ def read_npz(path, kind):
         raise FileNotFoundError(f"no {kind} at {path}")
     if path.stat().st_size == 0:
         raise DamagedFileError(path, kind, "the file is empty")
+    _check_declared_sizes(path, kind)
     try:
         archive = np.load(path, allow_pickle=False)
     except (PermissionError, MemoryError):
@@ -72,6 +77,52 @@ def _entry(archive, name, path, kind):
         raise DamagedFileError(path, kind, f"entry {name!r}: {problem}") from None
 
 
+# deflate cannot shrink data more than about 1032:1; a member that claims more is a "zip bomb" or a lie
+_MOST_DEFLATE_RATIO = 1100
+
+
+def _check_declared_sizes(path, kind):
+    """Every entry must be a .npy array whose header declares exactly the bytes the archive holds for it."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except Exception:  # not a zip archive at all: np.load says what it is
+        return
+    on_disk = path.stat().st_size
+    with archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                raise DamagedFileError(path, kind, f"entry {info.filename!r} is not an array (.npy)")
+            name = info.filename[:-len(".npy")]
+            if info.compress_type == zipfile.ZIP_STORED and info.file_size != info.compress_size or \
+                    info.compress_size > on_disk or info.file_size > _MOST_DEFLATE_RATIO * max(info.compress_size, 1):
+                raise DamagedFileError(path, kind, f"entry {name!r} declares {_size(info.file_size)}, more than the "
+                                                   f"{_size(info.compress_size)} stored for it can hold")
+            try:
+                with archive.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                                   else np.lib.format.read_array_header_2_0)
+                    shape, _, dtype = read_header(member)
+                    header = member.tell()
+            except Exception as error:
+                raise DamagedFileError(path, kind, f"entry {name!r} has no valid .npy header "
+                                                   f"({type(error).__name__}: {error})") from None
+            if dtype.hasobject:
+                raise DamagedFileError(path, kind, f"entry {name!r}: it holds pickled Python objects, which are "
+                                                   f"never loaded")
+            declared, held = math.prod(shape) * dtype.itemsize, info.file_size - header  # Python ints: no overflow
+            if declared != held:
+                raise DamagedFileError(path, kind, f"entry {name!r} declares a {shape} {dtype} array "
+                                                   f"({_size(declared)}), but the file holds {_size(held)} for it")
+
+
+def _size(count):
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if count < 1024 or unit == "TiB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+
+
 def _why_not_an_archive(error):
     if "pickle" in str(error):  # NumPy's guess for any file that is neither .npy nor .npz
         return "not an .npz archive"
@@ -88,6 +139,13 @@ def weights_from_arrays(path, arrays, kind="weights file"):
     if MODEL_KEY not in arrays:
         raise DamagedFileError(path, kind, f"no {MODEL_KEY} entry")
     arrays = dict(arrays)
-    model = str(arrays.pop(MODEL_KEY))
-    dataset = str(arrays.pop(DATASET_KEY, "mnist"))
+    model = _name(path, kind, arrays.pop(MODEL_KEY), MODEL_KEY)
+    dataset = _name(path, kind, arrays.pop(DATASET_KEY, np.array("mnist")), DATASET_KEY)
     return Weights(model, dataset, arrays)
+
+
+def _name(path, kind, value, key):
+    """The text of a name entry (__model__, __dataset__): a 0-d string array."""
+    if value.shape != () or value.dtype.kind != "U":
+        raise DamagedFileError(path, kind, f"entry {key!r} should be a name, got {value.dtype} {value!r:.60}")
+    return str(value)

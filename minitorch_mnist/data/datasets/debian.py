@@ -53,6 +53,7 @@ def _run(command, cwd, package, hint=""):
     except OSError as error:
         raise DebianError(f"could not run {command[0]}: {error}") from None
     if result.returncode != 0:
-        output = (result.stderr.strip() or result.stdout.strip() or "(no output)").splitlines()
+        lines = (result.stderr.strip() or result.stdout.strip()).splitlines()
+        output = [line for line in lines if not line.startswith("W: ")] or lines or ["(no output)"]  # apt's warnings
         raise DebianError(f"`{Path(command[0]).name} {' '.join(command[1:])}` failed with exit status "
                           f"{result.returncode}: {' | '.join(output[-3:])}" + (f"; {hint}" if hint else ""))

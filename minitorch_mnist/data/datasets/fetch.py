@@ -13,6 +13,12 @@ files are missing or fail their md5:
   3. a Debian package, fetched with `apt-get download` and unpacked with `dpkg -x` (see debian.py).
 Every file goes to a temporary `.NAME.*.part` file in the same folder and is moved into place with os.replace
 only after its md5 matched, so an interrupted download or extraction never leaves a file that passes as complete.
+
+What it says: nothing while it tries (a byte-counting bar on a terminal), one line once it has the files
+("fetch_mnist: got 4 file(s) into DIR from HOST in 1.2 s (2 other source(s) tried first)"). When no source
+works it raises FetchFailedError (fetch_failure.py): its text lists the files, every attempt and how to put the
+files there by hand (also written to FETCH_FAILED.txt beside the folder); its `summary` is one line for the
+command line.
 """
 
 import contextlib
@@ -32,6 +38,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .debian import DebianError, unpack_debian_package
+from .fetch_failure import (FAILURE_NOTE, FetchFailedError, failure_summary, fetch_name, host, nothing_worked,
+                            write_note)
 
 MNIST_MD5 = {  # of the uncompressed files
     "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
@@ -95,7 +103,7 @@ def check_files(folder, checksums, what="dataset", remedy=None):
     if problems:
         error = FileNotFoundError if "missing" in problems.values() else ValueError
         listed = "\n".join(f"  {folder / name}: {problem}" for name, problem in problems.items())
-        remedy = remedy or f"Use download=True or fetch_{_snake(what)}() to get them."
+        remedy = remedy or f"Use download=True or fetch_{fetch_name(what)}() to get them."
         raise error(f"{what} files in {folder} are not usable:\n{listed}\n{remedy}")
     return folder
 
@@ -125,28 +133,35 @@ def fetch_files(folder, checksums, mirrors=(), tarball=None, what="dataset", deb
     problems = file_problems(folder, checksums)
     if not problems:
         return folder
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_folder(folder)
     needed = set(problems)  # each source removes the files it installed
     sources = [(url, url, _from_mirror) for url in mirrors]  # (what we call it, what it is, how to get from it)
     if tarball:
         sources.append((tarball[0], tarball, _from_tarball))
     if debian:
         sources.append((f"Debian package {debian[0]}", debian, _from_debian))
-    tried = []
+    tried, start = [], time.perf_counter()
     for label, source, fetch in sources:
-        _say(f"fetch_{_snake(what)}: {len(needed)} file(s) to get into {folder}, trying {label}")
-        start = time.perf_counter()
         try:
             fetch(source, folder, checksums, needed)
         except _SOURCE_ERRORS as error:
-            tried.append(f"{label}: {type(error).__name__}: {error}")
-            _say(f"fetch_{_snake(what)}: {label} failed: {type(error).__name__}: {error}")
-        else:
-            _say(f"fetch_{_snake(what)}: got the files from {label} in {time.perf_counter() - start:.1f} s")
+            tried.append((label, error))
         if not needed:
+            tried_first = f" ({len(tried)} other source(s) tried first)" if tried else ""
+            _say(f"fetch_{fetch_name(what)}: got {len(problems)} file(s) into {folder} from {host(label)} in "
+                 f"{time.perf_counter() - start:.1f} s{tried_first}")
+            (folder.parent / FAILURE_NOTE).unlink(missing_ok=True)
             return folder
-    raise RuntimeError(_nothing_worked(folder, checksums, {name: problems[name] for name in sorted(needed)},
-                                       tried, mirrors, what, by_hand))
+    text = nothing_worked(folder, checksums, {name: problems[name] for name in sorted(needed)},
+                          [f"{label}: {type(error).__name__}: {error}" for label, error in tried], mirrors, what, by_hand)
+    raise FetchFailedError(text, failure_summary(folder, what, tried, write_note(folder, text), TIMEOUT_S))
+
+
+def _make_folder(folder):
+    blocking = next((f for f in (folder, *folder.parents) if os.path.lexists(f) and not os.path.isdir(f)), None)
+    if blocking is not None:
+        raise NotADirectoryError(f"cannot put the dataset files in {folder}: {blocking} is a file, not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def _from_mirror(base_url, folder, checksums, needed):
@@ -251,22 +266,4 @@ def _progress(total, description):
 
 
 def _say(message):
-    print(message, file=sys.stderr, flush=True)
-
-
-def _snake(what):
-    """"MNIST" -> "mnist", "FashionMNIST" -> "fashion_mnist", "CIFAR10" -> "cifar10": the fetch_* name."""
-    return {"FashionMNIST": "fashion_mnist"}.get(what, what.lower())
-
-
-def _nothing_worked(folder, checksums, problems, tried, mirrors, what, by_hand=None):
-    listed = "\n".join(f"  {folder / name}: {problem}" for name, problem in problems.items())
-    attempts = "\n".join(f"  {attempt}" for attempt in tried) or "  (no sources)"
-    sums = "\n".join(f"  {md5}  {name}" for name, md5 in checksums.items())
-    where = " or ".join(mirrors) if mirrors else "a copy of the dataset"
-    by_hand = by_hand or (f"download {', '.join(f'{n}.gz' for n in checksums)} from {where}, gunzip them into "
-                          f"{folder}/")
-    return (f"fetch_{_snake(what)}: could not get {len(problems)} {what} file(s):\n{listed}\n"
-            f"Tried:\n{attempts}\n"
-            f"To put the files there by hand: {by_hand} (or choose another folder: --data-dir on the command line, root= in Python, or $MINITORCH_DATA) "
-            f"and check their md5:\n{sums}")
+    tqdm.write(message, file=sys.stderr)
