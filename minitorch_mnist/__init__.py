@@ -13,6 +13,16 @@ Importing the engine loads NumPy and the autograd core only: data, vision, utils
 first used, and Numba when a kernel first runs.
 """
 
+import sys as _sys
+
+_command = getattr(_sys, "orig_argv", [])
+if _sys.argv[:1] == ["-m"] and "-m" in _command and _command[_command.index("-m") + 1:][:1] == ["minitorch_mnist"]:
+    # `python -m minitorch_mnist ...` is importing this package: a Ctrl-C from now on ends it with one line
+    # (app/interrupt.py); the command line's own handlers take over once it runs
+    from .app.interrupt import quiet_start as _quiet_start
+
+    _quiet_start()
+
 from .autograd.dtypes import bool_ as bool  # noqa: A001 (torch.bool)
 from .autograd.dtypes import complex64, complex128, dtype, float16, float32, float64, get_default_dtype, int8, int16, \
     int32, int64, promote_types, set_default_dtype, uint8, uint16, uint32, uint64
@@ -37,7 +47,6 @@ from .summary import summary
 from .torch_api import accelerator, cuda, random
 
 import importlib as _importlib  # noqa: E402
-import sys as _sys  # noqa: E402
 
 # torch.cuda, torch.accelerator and torch.random are modules in PyTorch: `import minitorch_mnist.cuda` finds these
 for _module in (accelerator, cuda, random):
