@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +128,16 @@ def test_the_first_numba_compilation_of_a_kernel_says_so_once(monkeypatch):
         from numba.core import event
 
         event.unregister("numba:compile", notice)
+
+
+def test_importing_the_engine_elsewhere_leaves_the_programs_signals_alone(tmp_path):
+    # only `python -m minitorch_mnist` gets the quiet start-up handler; a program (or `python -m` of another
+    # package) that imports the engine keeps Python's own Ctrl-C
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "__init__.py").write_text("import signal\nimport minitorch_mnist\n"
+                                                    "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), str(Path(__file__).resolve().parents[2])]))
+    for command in (["-c", "import signal, minitorch_mnist; print(signal.getsignal(signal.SIGINT) is "
+                           "signal.default_int_handler)"], ["-m", "other"]):
+        out = subprocess.run([sys.executable, *command], env=env, cwd=tmp_path, capture_output=True, text=True)
+        assert out.stdout.strip().splitlines()[:1] == ["True"], (command, out.stdout, out.stderr)
