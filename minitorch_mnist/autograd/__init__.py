@@ -9,3 +9,12 @@
     dtypes.py          dtypes and PyTorch's type promotion
 The differentiable functions themselves live in ops/.
 """
+
+
+def __getattr__(name):
+    """torch.autograd.Variable, the pre-0.4 wrapper: now a plain Tensor (torch_api/legacy.py)."""
+    if name == "Variable":
+        from ..torch_api.legacy import Variable
+
+        return Variable
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,13 +13,15 @@ from ..ops import activation, arithmetic, linear, reduce
 from ..ops import shape as shape_ops
 from ..ops.checks import check_broadcast, check_dim, check_dims, sizes
 from .tensor_inplace import array_index
+from .tensor_logic import TensorLogic
 from .tensor_math import TensorMath
 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # what max(dim)/min(dim) return, as torch.return_types
 
 
-class TensorMethods(TensorMath):
-    """Mixed into Tensor: arithmetic, comparisons, reductions and shape methods (pointwise math: TensorMath)."""
+class TensorMethods(TensorMath, TensorLogic):
+    """Mixed into Tensor: arithmetic, matrix products, reductions and shape methods (pointwise math: TensorMath,
+    comparisons and logic: TensorLogic)."""
 
     # ---- arithmetic with PyTorch's type promotion ----
     def _operands(self, other, true_division=False):
@@ -74,14 +76,94 @@ class TensorMethods(TensorMath):
         x, y = self._operands(base)
         return arithmetic.Pow.apply(y, x)
 
+    def __floordiv__(self, other):
+        return arithmetic.FloorDivide.apply(*self._operands(other))
+
+    def __rfloordiv__(self, other):
+        x, y = self._operands(other)
+        return arithmetic.FloorDivide.apply(y, x)
+
+    def __mod__(self, other):
+        return arithmetic.Remainder.apply(*self._operands(other))
+
+    def __rmod__(self, other):
+        x, y = self._operands(other)
+        return arithmetic.Remainder.apply(y, x)
+
     def __neg__(self):
-        return arithmetic.Neg.apply(self)
+        return self.neg()
 
     def __matmul__(self, other):
         return linear.MatMul.apply(self, other)
 
     matmul = __matmul__
-    add, sub, mul, div, pow = __add__, __sub__, __mul__, __truediv__, __pow__
+    mul, multiply, pow, remainder, true_divide = __mul__, __mul__, __pow__, __mod__, __truediv__
+
+    def add(self, other, *, alpha=1):
+        """self + alpha * other"""
+        return self + _scaled(self, other, alpha)
+
+    def sub(self, other, *, alpha=1):
+        """self - alpha * other"""
+        if self.dtype == np.bool_ and getattr(other, "dtype", None) == np.bool_:
+            raise NotImplementedError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+                                      "`^` or `logical_xor()` operator instead.")
+        return self - _scaled(self, other, alpha)
+
+    subtract = sub
+
+    def div(self, other, *, rounding_mode=None):
+        """self / other: true division (integers give the default float dtype), or rounded: 'floor', 'trunc'."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("floor", "trunc"):
+            raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                               f"{rounding_mode!r}")
+        return arithmetic.RoundedDiv.apply(*self._operands(other), rounding_mode=rounding_mode)
+
+    divide = div
+
+    def floor_divide(self, other):
+        return self // other
+
+    # ---- matrix products: matmul under the shape rules of each name ----
+    def mm(self, mat2):
+        """self (n, m) @ mat2 (m, p)"""
+        _check_matrices("mm", self, mat2, 2, 2)
+        return self @ mat2
+
+    def bmm(self, mat2):
+        """self (b, n, m) @ mat2 (b, m, p): one matrix product per batch element"""
+        _check_matrices("bmm", self, mat2, 3, 3)
+        if mat2.shape[:2] != (self.shape[0], self.shape[2]):
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{self.shape[0]}, {self.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+        return self @ mat2
+
+    def mv(self, vec):
+        """self (n, m) @ vec (m,)"""
+        _check_matrices("mv", self, vec, 2, 1)
+        return self @ vec
+
+    def dot(self, other):
+        """the sum of self * other, for two 1-d tensors of one length"""
+        _check_matrices("dot", self, other, 1, 1)
+        return self @ other
+
+    def outer(self, vec2):
+        """z[i, j] = self[i] * vec2[j], for 1-d tensors"""
+        _check_matrices("outer", self, vec2, 1, 1, same_inner=False)
+        return self.reshape(-1, 1) * vec2.reshape(1, -1)
+
+    ger = outer
+
+    @property
+    def mT(self):
+        """The last two dims swapped (a batch of matrices transposed)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {self.ndim}-D "
+                               f"tensor.")
+        return self.transpose(-2, -1)
 
     def relu(self):
         return activation.ReLU.apply(self)
@@ -92,46 +174,6 @@ class TensorMethods(TensorMath):
 
     def contiguous(self):
         return self if self.array.flags.c_contiguous else self.clone()
-
-    # ---- comparisons: plain boolean tensors, outside the graph ----
-    def _compare(self, other, numpy_op):
-        from .tensor import Tensor
-
-        if not isinstance(other, (Tensor, np.ndarray)) and not dtypes.is_python_number(other):
-            return NotImplemented  # t == None is False, as in PyTorch (Python compares identities)
-        other_array = other.array if isinstance(other, Tensor) else other
-        check_broadcast(self.array.shape, np.shape(other_array))
-        return Tensor(numpy_op(self.array, other_array))
-
-    def __eq__(self, other):
-        return self._compare(other, np.equal)
-
-    def __ne__(self, other):
-        return self._compare(other, np.not_equal)
-
-    def __lt__(self, other):
-        return self._compare(other, np.less)
-
-    def __le__(self, other):
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other):
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other):
-        return self._compare(other, np.greater_equal)
-
-    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
-
-    def any(self):
-        from .tensor import Tensor
-
-        return Tensor(np.any(self.array))
-
-    def all(self):
-        from .tensor import Tensor
-
-        return Tensor(np.all(self.array))
 
     # ---- reductions ----
     def sum(self, dim=None, keepdim=False, *, dtype=None):
@@ -245,6 +287,33 @@ class TensorMethods(TensorMath):
 
     def __getitem__(self, index):
         return shape_ops.Index.apply(self, index=array_index(index))
+
+
+def _scaled(self, other, alpha):
+    """alpha * other for add/sub, with PyTorch's checks on alpha."""
+    if alpha == 1 and not isinstance(alpha, bool):
+        return other
+    if isinstance(alpha, bool) and self.dtype != np.bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and dtypes.category(dtypes.result_type(self, other)) < 2:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return other * alpha
+
+
+def _check_matrices(call, a, b, a_dims, b_dims, same_inner=True):
+    """The dims mm, bmm, mv, dot and outer require, and the same dtype (matmul checks the inner sizes)."""
+    from .tensor import Tensor
+
+    for name, value, dims in (("input", a, a_dims), ("other", b, b_dims)):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{call}(): argument '{name}' must be Tensor, not {type(value).__name__}")
+        if value.ndim != dims:
+            raise RuntimeError(f"{call}: expected {dims}-D tensors, but got shapes {tuple(a.shape)} and "
+                               f"{tuple(b.shape)}")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"{call}: expected both arguments to have the same dtype, but got {a.dtype} and {b.dtype}")
+    if same_inner and a.shape[-1] != b.shape[0 if b_dims < 3 else 1]:
+        raise RuntimeError(f"{call}: shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied")
 
 
 def _is_tensor(value):
