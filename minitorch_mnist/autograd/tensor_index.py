@@ -92,7 +92,7 @@ class TensorIndexing:
         if as_tuple:
             return tuple(Tensor(axis.astype(np.int64)) for axis in indices)
         found = np.stack(indices, axis=1).astype(np.int64)
-        return Tensor(found.reshape(found.shape[0], self.ndim))
+        return Tensor(found[:, :self.ndim])  # a 0-d tensor: (1, 0) or (0, 0), as PyTorch
 
     # ---- slices: views through indexing ----
     def narrow(self, dim, start, length):

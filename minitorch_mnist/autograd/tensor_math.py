@@ -21,15 +21,25 @@ def _real_function(function):
     return method
 
 
-def _same_dtype_function(function, integer_identity=False):
-    """A method that applies `function` in this tensor's dtype (integer_identity: an integer tensor is returned
-    as a copy, as floor/ceil/trunc of an integer are the integer itself)."""
+def _same_dtype_function(function, integer_identity=False, bools="refuse"):
+    """A method that applies `function` in this tensor's dtype. integer_identity: an integer tensor is returned as a
+    copy (floor, ceil, trunc of an integer are the integer). bools, as PyTorch: "refuse" (NotImplementedError),
+    "keep" (the sign of a bool is the bool itself), or "int64" (square of a bool counts in int64)."""
+    name = function.__name__.lower()
+
     def method(self):
-        if integer_identity and dtypes.category(self.dtype) < 2:
+        if self.dtype == np.bool_:
+            if bools == "refuse":
+                raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+            if bools == "int64":
+                return function.apply(self._cast(np.int64))
+            if bools == "keep":
+                return self.clone()
+        if integer_identity and dtypes.category(self.dtype) == 1:
             return self.clone()
         return function.apply(self)
 
-    method.__name__, method.__doc__ = function.__name__.lower(), function.__doc__
+    method.__name__, method.__doc__ = name, function.__doc__
     return method
 
 
@@ -45,8 +55,8 @@ class TensorMath:
     rsqrt, reciprocal = _real_function(unary.Rsqrt), _real_function(unary.Reciprocal)
     sin, cos = _real_function(unary.Sin), _real_function(unary.Cos)
 
-    abs, square, sign = _same_dtype_function(pointwise.Abs), _same_dtype_function(unary.Square), \
-        _same_dtype_function(unary.Sign)
+    abs, square = _same_dtype_function(pointwise.Abs), _same_dtype_function(unary.Square, bools="int64")
+    sign = _same_dtype_function(unary.Sign, bools="keep")
     floor, ceil = _same_dtype_function(unary.Floor, True), _same_dtype_function(unary.Ceil, True)
     trunc = _same_dtype_function(unary.Trunc, True)
     absolute, fix = abs, trunc
@@ -54,8 +64,8 @@ class TensorMath:
 
     def neg(self):
         if self.dtype == np.bool_:
-            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
-                               "invert a mask, use the `~` or `logical_not()` operator instead.")
+            raise NotImplementedError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                                      "to invert a mask, use the `~` or `logical_not()` operator instead.")
         return arithmetic.Neg.apply(self)
 
     negative = neg

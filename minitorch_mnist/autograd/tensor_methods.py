@@ -177,7 +177,14 @@ class TensorMethods(TensorMath, TensorLogic):
 
     # ---- reductions ----
     def sum(self, dim=None, keepdim=False, *, dtype=None):
-        return reduce.Sum.apply(self if dtype is None else self._cast(dtype), dim=dim, keepdim=keepdim)
+        return reduce.Sum.apply(self._counting(dtype), dim=dim, keepdim=keepdim)
+
+    def _counting(self, dtype):
+        """This tensor in `dtype`, or in int64 if it holds integers or bools (PyTorch's rule for sum, prod, cumsum;
+        NumPy would sum uint8 in uint64)."""
+        if dtype is None:
+            dtype = np.int64 if dtypes.category(self.dtype) < 2 else self.dtype
+        return self._cast(dtype)
 
     def mean(self, dim=None, keepdim=False, *, dtype=None):
         x = self if dtype is None else self._cast(dtype)

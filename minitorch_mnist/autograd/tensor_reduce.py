@@ -61,12 +61,6 @@ class TensorReductions:
         """z_i = x_0 + ... + x_i along dim; integers and bools add up in int64."""
         return reduce.Cumsum.apply(self._counting(dtype), dim=dim)
 
-    def _counting(self, dtype):
-        """This tensor in `dtype`, or in int64 if it holds integers or bools (PyTorch's rule for sum, prod, cumsum)."""
-        if dtype is None:
-            dtype = np.int64 if dtypes.category(self.dtype) < 2 else self.dtype
-        return self._cast(dtype)
-
     # ---- extremes as values only ----
     def amax(self, dim=(), keepdim=False):
         """The largest value over dim (every dim by default); ties share the gradient."""

@@ -109,8 +109,9 @@ def adaptive_avg_pool2d(input, output_size):
     if not np.issubdtype(input.dtype, np.floating):
         raise RuntimeError(f"adaptive_avg_pool2d: expected a floating point input, got dtype {input.dtype}")
     sizes = (output_size, output_size) if not isinstance(output_size, (tuple, list)) else tuple(output_size)
-    if len(sizes) != 2:
-        raise ValueError(f"adaptive_avg_pool2d: output_size must be 2, got {output_size!r}")
+    if len(sizes) != 2:  # PyTorch's two errors: ValueError when the input has too few dims for that many sizes
+        error = ValueError if input.ndim < len(sizes) + 1 else RuntimeError
+        raise error(f"adaptive_avg_pool2d: output_size must be 2, got {output_size!r}")
     sizes = tuple(int(given if given is not None else have) for given, have in zip(sizes, input.shape[-2:]))
     if min(sizes) < 0:
         raise RuntimeError(f"adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 "
