@@ -100,8 +100,9 @@ class TensorReductions:
         return ValuesIndices(self.gather(dim, indices), indices)
 
     def topk(self, k, dim=-1, largest=True, sorted=True):
-        """(values, indices) of the k largest (smallest) elements along dim, largest first (smallest first); among
-        equal values the first one wins. sorted=False gives them sorted too (PyTorch leaves that order open)."""
+        """(values, indices) of the k largest (smallest) elements along dim, largest first (smallest first). Among
+        equal values the first one comes first, and sorted=False gives them sorted too: PyTorch leaves both orders
+        open (its values are the same)."""
         from .tensor import Tensor
 
         axis = check_dim(dim, self.ndim)

@@ -180,12 +180,27 @@ def arange(start=0, end=None, step=1, dtype=None):
 
 @factory()
 def linspace(start, end, steps, dtype=None):
-    """`steps` values from start to end, both included, evenly spaced (computed in float64, then cast: an integer
-    dtype truncates, as PyTorch)."""
+    """`steps` values from start to end, both included, evenly spaced, computed as PyTorch does: in the result's
+    float dtype (float64 for an integer dtype, then truncated), the first half as start + i * step and the second
+    as end - (steps - 1 - i) * step, so both ends are exact."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     start, end = (float(v.item()) if isinstance(v, Tensor) else v for v in (start, end))
-    return np.linspace(start, end, int(steps), dtype=np.float64).astype(dtype or get_default_dtype())
+    return _linspace(start, end, int(steps), dtype or np.dtype(get_default_dtype()))
+
+
+def _linspace(start, end, steps, dtype):
+    """PyTorch's kernel: step in the compute dtype, then start + step * i as one fused multiply-add (done here in
+    float64, exact for float32 operands, then rounded once: float32 results equal PyTorch's; float64 ones may
+    differ from them by an ulp, NumPy having no fused multiply-add)."""
+    compute = np.dtype(dtype) if np.issubdtype(dtype, np.floating) else np.dtype(np.float64)
+    start, end = compute.type(start), compute.type(end)
+    step = np.float64((end - start) / compute.type(max(steps - 1, 1)))
+    i = np.arange(steps, dtype=np.float64)
+    values = np.where(i < steps // 2, np.float64(start) + step * i, np.float64(end) - step * (steps - 1 - i))
+    if steps == 1:
+        values = np.full(1, start, dtype=np.float64)
+    return values.astype(compute).astype(dtype)
 
 
 @factory()
@@ -193,7 +208,7 @@ def logspace(start, end, steps, base=10.0, dtype=None):
     """base ** linspace(start, end, steps)."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    return (base ** np.linspace(start, end, int(steps), dtype=np.float64)).astype(dtype or get_default_dtype())
+    return (base ** _linspace(start, end, int(steps), np.dtype(np.float64))).astype(dtype or get_default_dtype())
 
 
 # ---- like another tensor: its shape, and its dtype unless told ----

@@ -30,11 +30,21 @@ def legacy_array(call, args, dtype):
         return np.zeros((0,), dtype=dtype)
     if len(args) == 1 and not isinstance(args[0], Size) and not isinstance(args[0], numbers.Number):
         data = args[0]
+        from_python = not isinstance(data, (Tensor, np.ndarray))  # only Python numbers are checked for overflow
         if isinstance(data, Tensor):
             data = data.array
         elif isinstance(data, (str, bytes)) or not hasattr(data, "__len__"):
             raise TypeError(f"{call}(): data must be a sequence (got {type(data).__name__})")
-        return np.array(data, dtype=dtype)
+        try:
+            values = np.array(data)
+        except ValueError as error:  # a ragged list
+            raise ValueError(f"{call}(): the data is not a rectangular array: {error}") from None
+        if from_python and np.issubdtype(dtype, np.integer) and values.size and values.dtype.kind in "iuf":
+            limits = np.iinfo(dtype)
+            if values.min() < limits.min or values.max() > limits.max:
+                raise RuntimeError(f"value cannot be converted to type {np.dtype(dtype).name} without overflow "
+                                   f"(values from {values.min()} to {values.max()})")
+        return values.astype(dtype)  # as PyTorch: floats into an integer type are truncated toward 0
     shape = tuple(args[0]) if isinstance(args[0], Size) else args
     for size in shape:
         if isinstance(size, bool) or not isinstance(size, numbers.Integral):

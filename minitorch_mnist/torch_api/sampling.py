@@ -13,6 +13,7 @@ from ..autograd.dtypes import get_default_dtype
 from ..autograd.tensor import Tensor, int64
 from . import random
 from .creation import factory, shape_of
+from .out import takes_out
 
 __all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "rand_like", "randn_like", "randint_like"]
 
@@ -84,14 +85,15 @@ def normal(mean, std=1.0, size=None, generator=None, dtype=None):
     return (mean_array + std_array * draw).astype(_floating("normal", result))
 
 
-@factory(takes_out=True)
-def bernoulli(input, p=None, generator=None, dtype=None):
-    """1 with probability p (the values of input, or the number p), else 0, in input's dtype."""
+@takes_out()
+def bernoulli(input, p=None, *, generator=None):
+    """1 with probability p (the values of input, or the number p), else 0, in input's dtype (not a factory: PyTorch
+    takes no dtype=, device= or requires_grad= here)."""
     probabilities = input.array if p is None else np.full(input.shape, p)
     if np.any((probabilities < 0) | (probabilities > 1)):
         raise RuntimeError("bernoulli: Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
     draws = random.generator(generator).random(input.shape) < probabilities
-    return draws.astype(dtype or input.dtype)
+    return Tensor(draws.astype(input.dtype))
 
 
 @factory(takes_out=False)

@@ -27,8 +27,8 @@ def _check_tensor(value, function, argument="input"):
 
 
 def method_function(name, out=None):
-    """torch.NAME: input.NAME(*args, **kwargs). out: None (no out=), "cast" (out may have any dtype the result
-    casts to without losing its kind), or "exact" (out must have the result's dtype)."""
+    """torch.NAME: input.NAME(*args, **kwargs). out: None (no out=), or the rule for out's dtype: "cast" (any dtype
+    the result casts to without losing its kind), "exact" (the result's dtype), "any" (out.py)."""
     method = getattr(Tensor, name)
 
     def function(input, *args, **kwargs):
@@ -39,7 +39,7 @@ def method_function(name, out=None):
             return method(input, *args, **kwargs)
         target = kwargs.pop("out", None)
         result = method(input, *args, **kwargs)
-        return result if target is None else write_out(name, result, target, exact=out == "exact")
+        return result if target is None else write_out(name, result, target, rule=out)
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = f"torch.{name}(input, ...): input.{name}(...)" + (", with out=" if out else "") + \
@@ -61,8 +61,8 @@ CAST_OUT = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_
             "pow", "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "sigmoid", "tanh", "sin", "cos",
             "reciprocal", "square", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less",
             "less_equal", "greater", "greater_equal", "logical_not", "logical_and", "logical_or", "logical_xor",
-            "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor", "sum", "mean", "prod", "cumsum", "std", "var",
-            "logsumexp"]
+            "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor", "mean", "std", "var", "logsumexp"]
+ANY_OUT = ["sum", "prod", "cumsum"]
 EXACT_OUT = ["abs", "absolute", "neg", "negative", "floor", "ceil", "trunc", "fix", "sign", "clamp", "clip",
              "softmax", "log_softmax", "matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "gather", "index_select",
              "scatter", "scatter_add", "masked_select", "argmax", "argmin", "amax", "amin", "sort", "topk", "nonzero",
@@ -75,6 +75,8 @@ for _name in CAST_OUT:
     globals()[_name] = method_function(_name, "cast")
 for _name in EXACT_OUT:
     globals()[_name] = method_function(_name, "exact")
+for _name in ANY_OUT:
+    globals()[_name] = method_function(_name, "any")
 for _name in NO_OUT:
     globals()[_name] = method_function(_name)
 
@@ -99,7 +101,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """torch.norm: input.norm(p, dim, keepdim, dtype) (out by position, as in PyTorch's signature)."""
     _check_tensor(input, "norm")
     result = input.norm(p, dim, keepdim, dtype)
-    return result if out is None else write_out("norm", result, out, exact=True)
+    return result if out is None else write_out("norm", result, out, rule="exact")
 
 
 def std_mean(input, dim=None, *, correction=None, keepdim=False, unbiased=None):
@@ -129,7 +131,7 @@ def _tensor_list(tensors, function):
     return [tensor._cast(result) for tensor in tensors]  # gradients go back to each input in its own dtype
 
 
-@takes_out()
+@takes_out(error=TypeError)
 def cat(tensors, dim=0):
     """The tensors laid end to end along dim (every other size must agree); dtypes promote as in PyTorch."""
     return Cat.apply(*_tensor_list(tensors, "cat"), dim=dim)
@@ -138,13 +140,13 @@ def cat(tensors, dim=0):
 concat = concatenate = cat
 
 
-@takes_out()
+@takes_out(error=TypeError)
 def stack(tensors, dim=0):
     """The tensors (all of one shape) side by side along a new dim."""
     return Stack.apply(*_tensor_list(tensors, "stack"), dim=dim)
 
 
-@takes_out(exact=True)
+@takes_out("exact")
 def where(condition, input=None, other=None):
     """input where condition holds, else other (numbers or tensors, broadcast together); where(condition) gives
     the indices of the True elements, one tensor per dim (as torch.nonzero(condition, as_tuple=True))."""
@@ -171,5 +173,5 @@ def is_nonzero(input):
     return builtins.bool(input)
 
 
-__all__ = CAST_OUT + EXACT_OUT + NO_OUT + ["max", "min", "norm", "std_mean", "var_mean", "cat", "concat",
+__all__ = CAST_OUT + EXACT_OUT + ANY_OUT + NO_OUT + ["max", "min", "norm", "std_mean", "var_mean", "cat", "concat",
                                            "concatenate", "stack", "where", "is_tensor", "is_nonzero"]
