@@ -42,17 +42,7 @@ class Tensor(TensorMethods, TensorIndexing, TensorReductions, TensorFactories, I
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__ instead of making an object array
 
     def __init__(self, *data, requires_grad=False, device=None, _version_counter=None):
-        if len(data) == 1 and isinstance(data[0], (np.ndarray, np.generic)):
-            array = data[0] if isinstance(data[0], np.ndarray) else np.asarray(data[0])
-        elif len(data) == 1 and isinstance(data[0], Tensor):
-            array = data[0].array
-        else:
-            from ..torch_api.legacy import default_legacy_array
-
-            if device is not None:
-                check_device(device)
-            array = default_legacy_array(data)
-        self.array = array
+        self.array = _as_array(data, device)  # an np.ndarray as it is; PyTorch's legacy forms made into one
         self.grad = None
         self.grad_fn: Node | None = None
         self.requires_grad = requires_grad
@@ -328,6 +318,22 @@ class Tensor(TensorMethods, TensorIndexing, TensorReductions, TensorFactories, I
             self.grad = Tensor(grad.copy() if copy else grad)
         else:
             self.grad.array = self.grad.array + grad
+
+
+def _as_array(data, device=None):
+    """The array of Tensor(*data): a NumPy array (or scalar) as it is, a Tensor's own array, or else PyTorch's
+    legacy constructor forms in the default float dtype (torch_api/legacy.py)."""
+    if len(data) == 1 and isinstance(data[0], np.ndarray):
+        return data[0]
+    if len(data) == 1 and isinstance(data[0], np.generic):
+        return np.asarray(data[0])
+    if len(data) == 1 and isinstance(data[0], Tensor):
+        return data[0].array
+    from ..torch_api.legacy import default_legacy_array
+
+    if device is not None:
+        check_device(device)
+    return default_legacy_array(data)
 
 
 def parse_to(args, kwargs):

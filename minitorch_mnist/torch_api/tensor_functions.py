@@ -66,7 +66,7 @@ ANY_OUT = ["sum", "prod", "cumsum"]
 EXACT_OUT = ["abs", "absolute", "neg", "negative", "floor", "ceil", "trunc", "fix", "sign", "clamp", "clip",
              "softmax", "log_softmax", "matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "gather", "index_select",
              "scatter", "scatter_add", "masked_select", "argmax", "argmin", "amax", "amin", "sort", "topk", "nonzero",
-             "round"]
+             "round", "any", "all"]
 NO_OUT = ["relu", "flatten", "reshape", "squeeze", "unsqueeze", "transpose", "permute", "t", "narrow", "chunk",
           "split", "unbind", "masked_fill", "argsort", "clone", "numel", "is_floating_point", "isnan", "isinf",
           "isfinite", "isclose", "allclose", "equal"]

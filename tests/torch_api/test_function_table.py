@@ -76,6 +76,7 @@ CALLS = {
     "var_mean": lambda lib, x, y, i: lib.var_mean(x, dim=1, correction=0), "cat": lambda lib, x, y, i: lib.cat((x, y), 1),
     "concat": lambda lib, x, y, i: lib.concat([x, y]), "concatenate": lambda lib, x, y, i: lib.concatenate([x, y], -1),
     "stack": lambda lib, x, y, i: lib.stack([x, y], 2), "where": lambda lib, x, y, i: lib.where(x > y, x, 0.0),
+    "any": lambda lib, x, y, i: lib.any(i, 1), "all": lambda lib, x, y, i: lib.all(x > 0.3),
     "is_tensor": lambda lib, x, y, i: lib.is_tensor(x), "is_nonzero": lambda lib, x, y, i: lib.is_nonzero(x[0, :1]),
 }
 

@@ -116,3 +116,21 @@ def test_variable_is_a_tensor_with_requires_grad_as_in_torch_after_0_4():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert mm.autograd.Variable(mm.ones(1)).tolist() == [1.0]
+
+
+def test_item_tolist_and_detach_in_place_match_torch():
+    for values in (2.5, 3, True, [[1.5, 2.0]], [1, 2], [[True], [False]]):
+        ours, theirs = mm.tensor(values), torch.tensor(values)
+        assert ours.tolist() == theirs.tolist() and type(ours.tolist()) is type(theirs.tolist())
+        if ours.numel() == 1:
+            assert ours.item() == theirs.item() and type(ours.item()) is type(theirs.item())
+        else:
+            with pytest.raises(RuntimeError):
+                theirs.item()
+            with pytest.raises(RuntimeError):
+                ours.item()
+    for lib in (mm, torch):
+        x = lib.ones(2, requires_grad=True)
+        y = x * 2
+        assert y.detach_() is y and not y.requires_grad and y.grad_fn is None and y.is_leaf
+        assert x.requires_grad
