@@ -2,7 +2,10 @@
 
     tensor.py          Tensor: the NumPy array, .grad, the Node that made it (grad_fn), backward()
     tensor_methods.py  the operators and methods that build the graph (+, @, sum, reshape, ...), mixed into Tensor;
-                       tensor_math.py (abs, sqrt, clamp, softmax, ...) and tensor_inplace.py (+=, zero_, copy_, ...)
+                       tensor_math.py (abs, sqrt, clamp, softmax, ...), tensor_logic.py (== < & any, ...),
+                       tensor_index.py (gather, scatter, split, expand, ...), tensor_reduce.py (var, norm, sort,
+                       topk, ...), tensor_factories.py (new_ones, half, uniform_, ...) and tensor_inplace.py
+                       (+=, zero_, copy_, and every NAME_ by one rule)
     function.py        Function (forward/backward on NumPy arrays), the recorded Node, saved values and their
                        version counters, no_grad / enable_grad
     backward.py        the backward walk: Nodes in reverse topological order, gradients summed, the graph freed

@@ -11,10 +11,12 @@ import numpy as np
 from . import dtypes
 from .backward import run_backward
 from ..torch_api.device import CPU, check_device, is_device
+from ..torch_api.legacy import tensor_array
 from .function import Node, VersionCounter, is_grad_enabled
 from .tensor_factories import TensorFactories
 from .tensor_index import TensorIndexing
 from .tensor_inplace import InPlaceOps
+from .tensor_matrix import TensorMatrix
 from .tensor_methods import TensorMethods
 from .tensor_reduce import TensorReductions
 
@@ -31,7 +33,7 @@ class Size(tuple):
         return int(np.prod(self, dtype=np.int64))
 
 
-class Tensor(TensorMethods, TensorIndexing, TensorReductions, TensorFactories, InPlaceOps):
+class Tensor(TensorMethods, TensorMatrix, TensorIndexing, TensorReductions, TensorFactories, InPlaceOps):
     """array: the NumPy array. grad: a Tensor (leaves only) or None. grad_fn: the Node that made it, None for a leaf.
 
     Tensor(ndarray) is how the engine wraps an array: no copy, its dtype kept. Any other arguments are PyTorch's
@@ -42,7 +44,7 @@ class Tensor(TensorMethods, TensorIndexing, TensorReductions, TensorFactories, I
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__ instead of making an object array
 
     def __init__(self, *data, requires_grad=False, device=None, _version_counter=None):
-        self.array = _as_array(data, device)  # an np.ndarray as it is; PyTorch's legacy forms made into one
+        self.array = tensor_array(data, device)  # an np.ndarray as it is; PyTorch's legacy forms made into one
         self.grad = None
         self.grad_fn: Node | None = None
         self.requires_grad = requires_grad
@@ -318,22 +320,6 @@ class Tensor(TensorMethods, TensorIndexing, TensorReductions, TensorFactories, I
             self.grad = Tensor(grad.copy() if copy else grad)
         else:
             self.grad.array = self.grad.array + grad
-
-
-def _as_array(data, device=None):
-    """The array of Tensor(*data): a NumPy array (or scalar) as it is, a Tensor's own array, or else PyTorch's
-    legacy constructor forms in the default float dtype (torch_api/legacy.py)."""
-    if len(data) == 1 and isinstance(data[0], np.ndarray):
-        return data[0]
-    if len(data) == 1 and isinstance(data[0], np.generic):
-        return np.asarray(data[0])
-    if len(data) == 1 and isinstance(data[0], Tensor):
-        return data[0].array
-    from ..torch_api.legacy import default_legacy_array
-
-    if device is not None:
-        check_device(device)
-    return default_legacy_array(data)
 
 
 def parse_to(args, kwargs):

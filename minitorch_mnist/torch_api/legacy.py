@@ -111,6 +111,18 @@ def Variable(data, requires_grad=False, volatile=False):
     return data.detach().requires_grad_(requires_grad)
 
 
-def default_legacy_array(args):
-    """torch.Tensor(*args): a legacy constructor of the default float dtype."""
-    return legacy_array("Tensor", args, dtypes.get_default_dtype())
+def tensor_array(data, device=None):
+    """The array of Tensor(*data): a NumPy array (or scalar) as it is, a Tensor's own array, or else PyTorch's
+    legacy constructor forms in the default float dtype."""
+    from ..autograd.tensor import Tensor
+    from .device import check_device
+
+    if len(data) == 1 and isinstance(data[0], np.ndarray):
+        return data[0]
+    if len(data) == 1 and isinstance(data[0], np.generic):
+        return np.asarray(data[0])
+    if len(data) == 1 and isinstance(data[0], Tensor):
+        return data[0].array
+    if device is not None:
+        check_device(device)
+    return legacy_array("Tensor", data, dtypes.get_default_dtype())
