@@ -101,6 +101,14 @@ class InPlaceOps:
     pow_, clamp_, clip_, masked_fill_ = map(in_place, ["pow", "clamp", "clip", "masked_fill"])
     scatter_, scatter_add_ = in_place("scatter"), in_place("scatter_add")
 
+    def t_(self):
+        """Transpose a tensor of at most 2 dims in place: it becomes a transposed view of the same memory."""
+        if self.ndim > 2:
+            raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+        self._check_in_place()
+        self.array = self.array.T
+        return self
+
     def detach_(self):
         """Cut this tensor from the graph, in place: it becomes a leaf that requires no gradient."""
         self.grad_fn = None

@@ -116,3 +116,13 @@ def test_the_regression_examples_mm_line_runs_as_in_torch():
     ours = mm.tensor(x).mm(mm.tensor(w)) + mm.tensor([1.5]).item()
     theirs = torch.tensor(x).mm(torch.tensor(w)) + torch.tensor([1.5]).item()
     np.testing.assert_array_equal(ours.array, theirs.numpy())
+
+
+def test_t_in_place_transposes_as_torch():
+    for lib in (mm, torch):
+        x = lib.arange(6.0).reshape(2, 3)
+        assert x.t_() is x and tuple(x.shape) == (3, 2) and x.tolist() == [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]]
+        with pytest.raises(RuntimeError):
+            lib.ones(2, 2, 2).t_()
+        with pytest.raises(RuntimeError):
+            lib.ones(2, 3, requires_grad=True).t_()

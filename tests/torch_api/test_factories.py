@@ -146,6 +146,8 @@ def test_a_generator_gives_its_own_reproducible_stream_as_torch_generator():
     assert generator.manual_seed(3) is generator and generator.initial_seed() == 3
     assert isinstance(mm.manual_seed(0), mm.Generator) and isinstance(torch.manual_seed(0), torch.Generator)
     assert mm.initial_seed() == 0 == torch.initial_seed()
+    new_seed = mm.seed()
+    assert isinstance(new_seed, int) and mm.initial_seed() == new_seed and isinstance(torch.seed(), int)
     for name in ["rand", "randn", "randperm", "randint", "normal", "rand_like", "randn_like"]:
         a = FACTORIES[name](mm, generator=mm.Generator().manual_seed(1))
         b = FACTORIES[name](mm, generator=mm.Generator().manual_seed(1))

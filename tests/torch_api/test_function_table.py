@@ -56,7 +56,7 @@ CALLS = {
     "scatter": lambda lib, x, y, i: lib.scatter(x, 1, i[:, :1], 9.0),
     "scatter_add": lambda lib, x, y, i: lib.scatter_add(x, 1, i, y),
     "masked_select": lambda lib, x, y, i: lib.masked_select(x, x > y),
-    "argmax": lambda lib, x, y, i: lib.argmax(x, dim=1, keepdim=True), "argmin": lambda lib, x, y, i: lib.argmin(x),
+    "argmax": lambda lib, x, y, i: lib.argmax(x, dim=1, keepdim=True), "argmin": lambda lib, x, y, i: lib.argmin(x, keepdim=True),
     "amax": lambda lib, x, y, i: lib.amax(x, 0), "amin": lambda lib, x, y, i: lib.amin(x, (0, 1)),
     "sort": lambda lib, x, y, i: lib.sort(x, 1, descending=True), "topk": lambda lib, x, y, i: lib.topk(x, 2),
     "nonzero": lambda lib, x, y, i: lib.nonzero(i), "relu": lambda lib, x, y, i: lib.relu(x - 1.5),
