@@ -30,16 +30,14 @@ from .autograd.dtypes import float16 as half, float32 as float, float64 as doubl
 from .autograd.dtypes import int16 as short, complex64 as cfloat, complex128 as cdouble
 from .autograd.printing import set_printoptions
 from .torch_api.device import device
-from .torch_api.creation import argmax, from_numpy, ones, randn, tensor, zeros
-from .torch_api.creation import arange, as_tensor, empty, full, full_like, ones_like, rand, rand_like, randint, randn_like, \
-    zeros_like
-from .torch_api.tensor_functions import (abs, allclose, argmin, cat, clamp, clip, clone, concat, concatenate, equal, exp,  # noqa: A004
-                        flatten, is_floating_point, is_tensor, log, log_softmax, matmul, max, maximum, mean, min,
-                        minimum, numel, permute, relu, reshape, round, sigmoid, softmax, sqrt, squeeze, stack, sum,
-                        tanh, transpose, unsqueeze, where)
+from .torch_api import creation as _creation, legacy as _legacy, sampling as _sampling, tensor_functions as _functions
+from .torch_api.creation import *  # noqa: F401,F403 (tensor, zeros, arange, eye, linspace, ...: creation.__all__)
+from .torch_api.sampling import *  # noqa: F401,F403 (rand, randn, randint, randperm, normal, ...: sampling.__all__)
+from .torch_api.tensor_functions import *  # noqa: F401,F403,A004 (add, mm, sum, max, gather, ...: its __all__)
+from .torch_api.legacy import *  # noqa: F401,F403 (FloatTensor, LongTensor, ...: legacy.__all__)
 from .autograd.function import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .kernels import get_num_threads, set_num_threads
-from .torch_api.random import manual_seed
+from .torch_api.random import Generator, default_generator, initial_seed, manual_seed, seed
 from .autograd.tensor import Size, Tensor
 
 from . import nn, optim
@@ -53,16 +51,12 @@ for _module in (accelerator, cuda, random):
     _sys.modules[f"{__name__}.{_module.__name__.rsplit('.', 1)[1]}"] = _module
 
 __all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary", "Tensor", "Size", "device",
-           "tensor", "from_numpy", "zeros", "ones", "randn", "argmax", "no_grad", "enable_grad", "set_grad_enabled",
-           "is_grad_enabled", "manual_seed", "get_default_dtype", "set_default_dtype", "promote_types", "dtype",
+           "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "manual_seed", "seed", "initial_seed",
+           "Generator", "default_generator", "get_default_dtype", "set_default_dtype", "promote_types", "dtype",
            "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "uint16", "uint32", "uint64",
            "complex64", "complex128", "bool", "float", "double", "half", "long", "int", "short", "cfloat", "cdouble",
-           "set_printoptions", "arange", "as_tensor", "empty", "full", "full_like", "ones_like", "rand", "rand_like",
-           "randint", "randn_like", "zeros_like", "abs", "allclose", "argmin", "cat", "clamp", "clip", "clone",
-           "concat", "concatenate", "equal", "exp", "flatten", "is_floating_point", "is_tensor", "log",
-           "log_softmax", "matmul", "max", "maximum", "mean", "min", "minimum", "numel", "permute", "relu",
-           "reshape", "round", "sigmoid", "softmax", "sqrt", "squeeze", "stack", "sum", "tanh", "transpose",
-           "unsqueeze", "where", "utils", "vision", "save", "load", "get_num_threads", "set_num_threads"]
+           "set_printoptions", "utils", "vision", "save", "load", "get_num_threads", "set_num_threads"]
+__all__ += _creation.__all__ + _sampling.__all__ + _functions.__all__ + _legacy.__all__
 
 from .torch_api.saving import load, save  # torch.save / torch.load  # noqa: E402
 

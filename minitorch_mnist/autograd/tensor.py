@@ -11,9 +11,14 @@ import numpy as np
 from . import dtypes, printing
 from .backward import run_backward
 from ..torch_api.device import CPU, check_device, is_device
+from ..torch_api.legacy import tensor_array
 from .function import Node, VersionCounter, is_grad_enabled
+from .tensor_factories import TensorFactories
+from .tensor_index import TensorIndexing
 from .tensor_inplace import InPlaceOps
+from .tensor_matrix import TensorMatrix
 from .tensor_methods import TensorMethods
+from .tensor_reduce import TensorReductions
 
 float32, float64, int64 = dtypes.float32, dtypes.float64, dtypes.int64
 
@@ -46,13 +51,18 @@ class Size(tuple):
         return int(np.prod(self, dtype=np.int64))
 
 
-class Tensor(TensorMethods, InPlaceOps):
-    """array: the NumPy array. grad: a Tensor (leaves only) or None. grad_fn: the Node that made it, None for a leaf."""
+class Tensor(TensorMethods, TensorMatrix, TensorIndexing, TensorReductions, TensorFactories, InPlaceOps):
+    """array: the NumPy array. grad: a Tensor (leaves only) or None. grad_fn: the Node that made it, None for a leaf.
+
+    Tensor(ndarray) is how the engine wraps an array: no copy, its dtype kept. Any other arguments are PyTorch's
+    legacy constructor (torch_api/legacy.py): Tensor([1, 2]) holds floats of the default dtype, Tensor(2, 3) is a
+    2 x 3 tensor (zeros), Tensor() is empty, Tensor(t) shares t's memory.
+    """
 
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__ instead of making an object array
 
-    def __init__(self, array, requires_grad=False, *, _version_counter=None):
-        self.array = array if isinstance(array, np.ndarray) else np.asarray(array)
+    def __init__(self, *data, requires_grad=False, device=None, _version_counter=None):
+        self.array = tensor_array(data, device)  # an np.ndarray as it is; PyTorch's legacy forms made into one
         self.grad = None
         self.grad_fn: Node | None = None
         self.requires_grad = requires_grad
@@ -115,6 +125,12 @@ class Tensor(TensorMethods, InPlaceOps):
         if self.array.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(len(self.array)))
+
+    def __getattr__(self, name):
+        """Called only when normal lookup fails: a PyTorch method the engine lacks fails with one clear line."""
+        from ..torch_api.missing import missing_method
+
+        missing_method(type(self).__name__, name)
 
     def __hash__(self):
         return id(self)  # identity, so tensors can key dicts (optimizer state) although == is elementwise
@@ -221,11 +237,14 @@ class Tensor(TensorMethods, InPlaceOps):
     def cuda(self, device=None, non_blocking=False):
         check_device("cuda" if device is None else device)
 
-    def type(self, dtype=None):
-        """Without arguments, the type name PyTorch prints ('torch.FloatTensor'); with a dtype, a converted copy."""
+    def type(self, dtype=None, non_blocking=False):
+        """Without arguments, the type name PyTorch prints ('torch.FloatTensor'); with a dtype, a legacy type
+        (torch.DoubleTensor) or its name ('torch.DoubleTensor'), this tensor converted to it."""
+        from ..torch_api.legacy import dtype_of_type, type_name
+
         if dtype is None:
-            return f"torch.{_TYPE_NAMES.get(np.dtype(self.dtype).name, np.dtype(self.dtype).name)}"
-        return self.to(dtype)
+            return type_name(self.dtype)
+        return self.to(dtype_of_type(dtype))
 
     def float(self):
         return self.to(float32)
@@ -317,10 +336,6 @@ class Tensor(TensorMethods, InPlaceOps):
             self.grad = Tensor(grad.copy() if copy else grad)
         else:
             self.grad.array = self.grad.array + grad
-
-
-_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor", "int32": "IntTensor",
-               "bool": "BoolTensor", "uint8": "ByteTensor", "float16": "HalfTensor"}
 
 
 def parse_to(args, kwargs):

@@ -1,4 +1,5 @@
-"""In-place changes of a Tensor: +=, -=, *=, /=, add_, mul_, zero_, fill_, copy_, t[index] = value.
+"""In-place changes of a Tensor: +=, -=, *=, /=, add_, mul_, zero_, fill_, copy_, t[index] = value, and by one rule
+the in-place twin NAME_ of the out-of-place methods (relu_, exp_, masked_fill_, scatter_, clamp_, ...).
 
 They are allowed under no_grad (x -= lr * x.grad) and on tensors that need no gradient, as in PyTorch, and
 each one bumps the version counter of the memory it changed: backward then refuses any value that was saved
@@ -14,7 +15,32 @@ changed memory, the engine refuses the change when a recorded view shares that m
 import numpy as np
 
 from . import dtypes
-from .function import is_grad_enabled
+from .function import is_grad_enabled, no_grad
+
+
+def in_place(name):
+    """The method NAME_: NAME's result (computed outside the graph) written into this tensor's memory, returning it.
+
+    PyTorch's rules: the result must keep this tensor's shape (no broadcasting up) and fit its dtype (no float
+    result in an integer tensor).
+    """
+    def method(self, *args, **kwargs):
+        from .tensor import Tensor
+
+        self._check_in_place()
+        with no_grad():
+            result = getattr(Tensor(self.array), name)(*args, **kwargs)
+        self._check_in_place(result.dtype)
+        if result.array.shape != self.array.shape:
+            raise RuntimeError(f"output with shape {list(self.array.shape)} doesn't match the broadcast shape "
+                               f"{list(result.array.shape)}")
+        np.copyto(self.array, result.array, casting="unsafe")
+        self._bump_version()
+        return self
+
+    method.__name__ = f"{name}_"
+    method.__doc__ = f"{name}, in place (under no_grad, or on a tensor that needs no gradient); returns self."
+    return method
 
 
 class InPlaceOps:
@@ -98,6 +124,28 @@ class InPlaceOps:
 
     def div_(self, other):
         return self.__itruediv__(other)
+
+    relu_, sigmoid_, tanh_, exp_, log_, sqrt_, abs_, neg_ = map(in_place, ["relu", "sigmoid", "tanh", "exp", "log",
+                                                                        "sqrt", "abs", "neg"])
+    log1p_, expm1_, rsqrt_, reciprocal_, square_ = map(in_place, ["log1p", "expm1", "rsqrt", "reciprocal", "square"])
+    sin_, cos_, sign_, floor_, ceil_, trunc_, round_ = map(in_place, ["sin", "cos", "sign", "floor", "ceil", "trunc",
+                                                                      "round"])
+    pow_, clamp_, clip_, masked_fill_ = map(in_place, ["pow", "clamp", "clip", "masked_fill"])
+    scatter_, scatter_add_ = in_place("scatter"), in_place("scatter_add")
+
+    def t_(self):
+        """Transpose a tensor of at most 2 dims in place: it becomes a transposed view of the same memory."""
+        if self.ndim > 2:
+            raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+        self._check_in_place()
+        self.array = self.array.T
+        return self
+
+    def detach_(self):
+        """Cut this tensor from the graph, in place: it becomes a leaf that requires no gradient."""
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
 
     def zero_(self):
         return self.fill_(0)

@@ -1,16 +1,47 @@
 """Tensor methods for pointwise math and activations (abs, sqrt, clamp, sigmoid, softmax, ...), with PyTorch's dtypes.
 
-Mixed into TensorMethods (tensor_methods.py); each method calls a Function from ops/. Functions that only make sense
-for real numbers (sqrt, sigmoid, tanh, exp, log) turn an integer tensor into the default float dtype first,
-as PyTorch does.
+Mixed into TensorMethods (tensor_methods.py); each method calls a Function from ops/. One rule for dtypes, as
+PyTorch: functions that only make sense for real numbers (exp, log, sqrt, sin, sigmoid, ...) turn an integer or
+bool tensor into the default float dtype first (`_real_function`); the others (abs, square, floor, sign, ...) keep
+the tensor's dtype (`_same_dtype_function`), where rounding an integer changes nothing.
 """
 
 import numpy as np
 
 from . import dtypes
 from .graph import rename
-from ..ops import activation, arithmetic, pointwise
+from ..ops import activation, arithmetic, pointwise, unary
 
+
+def _real_function(function):
+    """A method that applies `function` to this tensor, cast to the default float dtype if it is not floating."""
+    def method(self):
+        return function.apply(self._floating())
+
+    method.__name__, method.__doc__ = function.__name__.lower(), function.__doc__
+    return method
+
+
+def _same_dtype_function(function, integer_identity=False, bools="refuse"):
+    """A method that applies `function` in this tensor's dtype. integer_identity: an integer tensor is returned as a
+    copy (floor, ceil, trunc of an integer are the integer). bools, as PyTorch: "refuse" (NotImplementedError),
+    "keep" (the sign of a bool is the bool itself), or "int64" (square of a bool counts in int64)."""
+    name = function.__name__.lower()
+
+    def method(self):
+        if self.dtype == np.bool_:
+            if bools == "refuse":
+                raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+            if bools == "int64":
+                return function.apply(self._cast(np.int64))
+            if bools == "keep":
+                return self.clone()
+        if integer_identity and dtypes.category(self.dtype) == 1:
+            return self.clone()
+        return function.apply(self)
+
+    method.__name__, method.__doc__ = name, function.__doc__
+    return method
 
 
 class TensorMath:
@@ -18,25 +49,27 @@ class TensorMath:
         """This tensor, or its cast to the default float dtype when it holds integers or booleans."""
         return self if dtypes.category(self.dtype) == 2 else self._cast(dtypes.get_default_dtype())
 
-    def exp(self):
-        return arithmetic.Exp.apply(self._floating())
+    exp, log, sqrt = _real_function(arithmetic.Exp), _real_function(arithmetic.Log), _real_function(pointwise.Sqrt)
+    sigmoid, tanh = _real_function(activation.Sigmoid), _real_function(activation.Tanh)
+    log1p, expm1 = _real_function(unary.Log1p), _real_function(unary.Expm1)
+    log2, log10 = _real_function(unary.Log2), _real_function(unary.Log10)
+    rsqrt, reciprocal = _real_function(unary.Rsqrt), _real_function(unary.Reciprocal)
+    sin, cos = _real_function(unary.Sin), _real_function(unary.Cos)
 
-    def log(self):
-        return arithmetic.Log.apply(self._floating())
-
-    def sqrt(self):
-        return pointwise.Sqrt.apply(self._floating())
-
-    def sigmoid(self):
-        return activation.Sigmoid.apply(self._floating())
-
-    def tanh(self):
-        return activation.Tanh.apply(self._floating())
-
-    def abs(self):
-        return pointwise.Abs.apply(self)
-
+    abs, square = _same_dtype_function(pointwise.Abs), _same_dtype_function(unary.Square, bools="int64")
+    sign = _same_dtype_function(unary.Sign, bools="keep")
+    floor, ceil = _same_dtype_function(unary.Floor, True), _same_dtype_function(unary.Ceil, True)
+    trunc = _same_dtype_function(unary.Trunc, True)
+    absolute, fix = abs, trunc
     __abs__ = abs
+
+    def neg(self):
+        if self.dtype == np.bool_:
+            raise NotImplementedError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                                      "to invert a mask, use the `~` or `logical_not()` operator instead.")
+        return arithmetic.Neg.apply(self)
+
+    negative = neg
 
     def round(self, decimals=None):
         """Halves go to the even neighbour (0.5 -> 0, 1.5 -> 2), as torch.round; the gradient is 0."""
@@ -68,21 +101,6 @@ class TensorMath:
         return pointwise.Clamp.apply(x, low=min, high=max)
 
     clip = clamp
-
-    def clamp_(self, min=None, max=None):
-        """clamp in place (under no_grad, or on a tensor that needs no gradient), returning self."""
-        from .function import no_grad
-        from .tensor import Tensor
-
-        self._check_in_place()
-        with no_grad():
-            clamped = Tensor(self.array).clamp(min, max)
-        self._check_in_place(clamped.dtype)
-        np.copyto(self.array, clamped.array, casting="unsafe")
-        self._bump_version()
-        return self
-
-    clip_ = clamp_
 
     # ---- elementwise extremes and selection ----
     def maximum(self, other):

@@ -14,13 +14,15 @@ from ..ops import activation, arithmetic, linear, reduce
 from ..ops import shape as shape_ops
 from ..ops.checks import check_broadcast, check_dim, check_dims, sizes
 from .tensor_inplace import array_index
+from .tensor_logic import TensorLogic
 from .tensor_math import TensorMath
 
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # what max(dim)/min(dim) return, as torch.return_types
 
 
-class TensorMethods(TensorMath):
-    """Mixed into Tensor: arithmetic, comparisons, reductions and shape methods (pointwise math: TensorMath)."""
+class TensorMethods(TensorMath, TensorLogic):
+    """Mixed into Tensor: arithmetic, matrix products, reductions and shape methods (pointwise math: TensorMath,
+    comparisons and logic: TensorLogic)."""
 
     # ---- arithmetic with PyTorch's type promotion ----
     def _operands(self, other, true_division=False):
@@ -81,14 +83,55 @@ class TensorMethods(TensorMath):
         x, y = self._operands(base)
         return _renamed_for_number(arithmetic.Pow.apply(y, x), base, "PowBackward2", (self,))
 
+    def __floordiv__(self, other):
+        return arithmetic.FloorDivide.apply(*self._operands(other))
+
+    def __rfloordiv__(self, other):
+        x, y = self._operands(other)
+        return arithmetic.FloorDivide.apply(y, x)
+
+    def __mod__(self, other):
+        return arithmetic.Remainder.apply(*self._operands(other))
+
+    def __rmod__(self, other):
+        x, y = self._operands(other)
+        return arithmetic.Remainder.apply(y, x)
+
     def __neg__(self):
-        return arithmetic.Neg.apply(self)
+        return self.neg()
 
     def __matmul__(self, other):
         return linear.MatMul.apply(self, other)
 
     matmul = __matmul__
-    add, sub, mul, div, pow = __add__, __sub__, __mul__, __truediv__, __pow__
+    mul, multiply, pow, remainder, true_divide = __mul__, __mul__, __pow__, __mod__, __truediv__
+
+    def add(self, other, *, alpha=1):
+        """self + alpha * other"""
+        return self + _scaled(self, other, alpha)
+
+    def sub(self, other, *, alpha=1):
+        """self - alpha * other"""
+        if self.dtype == np.bool_ and getattr(other, "dtype", None) == np.bool_:
+            raise NotImplementedError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+                                      "`^` or `logical_xor()` operator instead.")
+        return self - _scaled(self, other, alpha)
+
+    subtract = sub
+
+    def div(self, other, *, rounding_mode=None):
+        """self / other: true division (integers give the default float dtype), or rounded: 'floor', 'trunc'."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("floor", "trunc"):
+            raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                               f"{rounding_mode!r}")
+        return arithmetic.RoundedDiv.apply(*self._operands(other), rounding_mode=rounding_mode)
+
+    divide = div
+
+    def floor_divide(self, other):
+        return self // other
 
     def relu(self):
         return activation.ReLU.apply(self)
@@ -100,49 +143,16 @@ class TensorMethods(TensorMath):
     def contiguous(self):
         return self if self.array.flags.c_contiguous else self.clone()
 
-    # ---- comparisons: plain boolean tensors, outside the graph ----
-    def _compare(self, other, numpy_op):
-        from .tensor import Tensor
-
-        if not isinstance(other, (Tensor, np.ndarray)) and not dtypes.is_python_number(other):
-            return NotImplemented  # t == None is False, as in PyTorch (Python compares identities)
-        other_array = other.array if isinstance(other, Tensor) else other
-        check_broadcast(self.array.shape, np.shape(other_array))
-        return Tensor(numpy_op(self.array, other_array))
-
-    def __eq__(self, other):
-        return self._compare(other, np.equal)
-
-    def __ne__(self, other):
-        return self._compare(other, np.not_equal)
-
-    def __lt__(self, other):
-        return self._compare(other, np.less)
-
-    def __le__(self, other):
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other):
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other):
-        return self._compare(other, np.greater_equal)
-
-    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
-
-    def any(self):
-        from .tensor import Tensor
-
-        return Tensor(np.any(self.array))
-
-    def all(self):
-        from .tensor import Tensor
-
-        return Tensor(np.all(self.array))
-
     # ---- reductions ----
     def sum(self, dim=None, keepdim=False, *, dtype=None):
-        return reduce.Sum.apply(self if dtype is None else self._cast(dtype, promotion=True), dim=dim, keepdim=keepdim)
+        return reduce.Sum.apply(self._counting(dtype), dim=dim, keepdim=keepdim)
+
+    def _counting(self, dtype):
+        """This tensor in `dtype`, or in int64 if it holds integers or bools (PyTorch's rule for sum, prod, cumsum;
+        NumPy would sum uint8 in uint64); a cast inside the op, as PyTorch's (see _cast)."""
+        if dtype is None:
+            dtype = np.int64 if dtypes.category(self.dtype) < 2 else self.dtype
+        return self._cast(dtype, promotion=True)
 
     def mean(self, dim=None, keepdim=False, *, dtype=None):
         x = self if dtype is None else self._cast(dtype, promotion=True)
@@ -264,6 +274,17 @@ class TensorMethods(TensorMath):
 def _renamed_for_number(output, operand, name, inputs):
     """PyTorch records a different node when one operand is a Python number (x ** 2 is PowBackward0, with one input)."""
     return rename(output, name, inputs) if dtypes.is_python_number(operand) else output
+
+
+def _scaled(self, other, alpha):
+    """alpha * other for add/sub, with PyTorch's checks on alpha."""
+    if alpha == 1 and not isinstance(alpha, bool):
+        return other
+    if isinstance(alpha, bool) and self.dtype != np.bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and dtypes.category(dtypes.result_type(self, other)) < 2:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return other * alpha
 
 
 def _is_tensor(value):

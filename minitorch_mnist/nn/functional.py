@@ -16,15 +16,15 @@ from ..ops.activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from ..ops.conv import conv2d
 from ..ops.dropout import Dropout, check_probability, draw_keep_mask
 from ..ops.linear import Linear
-from ..ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, NLLLoss, check_reduction
+from ..ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, NLLLoss, SmoothL1, check_reduction
 from ..ops.normalization import BatchNorm
-from ..ops.pool import avg_pool2d, max_pool2d
+from ..ops.pool import adaptive_avg_pool2d, avg_pool2d, max_pool2d
 from ..torch_api.random import generator
 from ..torch_api.tensor_functions import where
 
 __all__ = ["linear", "conv2d", "relu", "sigmoid", "tanh", "max_pool2d", "avg_pool2d", "log_softmax", "softmax",
            "nll_loss", "cross_entropy", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-           "dropout", "batch_norm"]
+           "dropout", "batch_norm", "adaptive_avg_pool2d", "l1_loss", "smooth_l1_loss", "one_hot"]
 
 
 def linear(input, weight, bias=None):
@@ -92,6 +92,24 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
             raise TypeError(f"batch_norm: {name} must be a Tensor or None, got {type(value).__name__}")
     return BatchNorm.apply(input, weight, bias, running_mean, running_var,
                            training=training, momentum=momentum, eps=eps)
+
+
+def one_hot(tensor, num_classes=-1):
+    """An int64 tensor of shape (*tensor.shape, num_classes): 1 at each class index, 0 elsewhere (num_classes=-1:
+    one more than the largest index)."""
+    if not isinstance(tensor, Tensor) or tensor.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    labels = tensor.array
+    if num_classes == -1:
+        if labels.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(labels.max()) + 1
+    if labels.size and labels.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if labels.size and labels.max() >= num_classes:
+        raise RuntimeError(f"Class values must be smaller than num_classes ({num_classes}; the largest is "
+                           f"{int(labels.max())}).")
+    return Tensor((labels[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
 def __getattr__(name):
@@ -198,25 +216,52 @@ def _probability_cross_entropy(logp, target, weight_b, ignore_index, reduction, 
     return -products.sum(class_dim)
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    """(input - target)^2, reduced; weight (of the input's shape) weighs each term and 'mean' divides by its sum."""
-    _check_target_tensor(target, "mse_loss")
+def _regression_loss(name, input, target, losses, size_average, reduce, reduction, weight=None, node=None):
+    """The rules mse_loss, l1_loss and smooth_l1_loss share: PyTorch's reductions and broadcast warning, and an
+    optional weight (of the input's shape) on each term, where 'mean' divides by the weights' sum."""
+    _check_target_tensor(target, name)
     reduction = legacy_reduction(size_average, reduce, reduction)
-    check_reduction(reduction, "mse_loss")
+    check_reduction(reduction, name)
     if weight is not None and weight.shape != input.shape:
-        raise ValueError(f"mse_loss: Weights and input must have the same size (weight shape {tuple(weight.shape)}, "
+        raise ValueError(f"{name}: Weights and input must have the same size (weight shape {tuple(weight.shape)}, "
                          f"input shape {tuple(input.shape)})")
     if target.shape != input.shape:
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
                       f"This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
-                      f"same size.", UserWarning, stacklevel=2)
-    losses = (input - target) ** 2
-    if weight is None:  # one node in PyTorch
-        return rename(_reduce(losses, reduction), "MseLossBackward0", (input, target))
+                      f"same size.", UserWarning, stacklevel=3)
+    losses = losses()
+    if weight is None:  # PyTorch's one node for the whole loss (node=None: the ops' own nodes, as l1_loss)
+        reduced = _reduce(losses, reduction)
+        return reduced if node is None else rename(reduced, node, (input, target))
     weighted = losses * weight
     if reduction == "mean":
         return weighted.sum() / float(weight.array.sum())
     return _reduce(weighted, reduction)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """(input - target)^2, reduced; weight (of the input's shape) weighs each term and 'mean' divides by its sum."""
+    return _regression_loss("mse_loss", input, target, lambda: (input - target) ** 2, size_average, reduce,
+                            reduction, weight, node="MseLossBackward0")
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """|input - target|, reduced as mse_loss."""
+    return _regression_loss("l1_loss", input, target, lambda: (input - target).abs(), size_average, reduce,
+                            reduction, weight)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target): quadratic near 0, then linear."""
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+
+    def losses():
+        x, y = input._operands(target)
+        return SmoothL1.apply(x, y, beta=beta)
+
+    return _regression_loss("smooth_l1_loss", input, target, losses, size_average, reduce, reduction,
+                            node="SmoothL1LossBackward0")
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):

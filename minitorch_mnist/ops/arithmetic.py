@@ -1,4 +1,4 @@
-"""Arithmetic with NumPy broadcasting: + - * / **, neg, exp, log; and cast, clone (identity-like copies)."""
+"""Arithmetic with NumPy broadcasting: + - * / **, // and %, neg, exp, log; and cast, clone (identity-like copies)."""
 
 import numpy as np
 
@@ -111,6 +111,60 @@ class Pow(Function):
             grad_x = np.where(y == 0, 0, grad * y * x ** (y - 1))
             grad_y = np.where((x == 0) & (y >= 0), 0, grad * z * np.log(x))
         return unbroadcast(grad_x, x.shape), unbroadcast(grad_y, y.shape)
+
+
+def _check_integer_divisor(x, y):
+    if y.dtype.kind in "iub" and x.dtype.kind in "iub" and not np.all(y):
+        raise RuntimeError("ZeroDivisionError: integer division by zero (in the divisor of //, % or div with "
+                           "rounding_mode)")
+
+
+class RoundedDiv(Function):
+    """z = x / y rounded down ('floor', as Python's //) or toward 0 ('trunc'); exact for integers"""
+
+    @staticmethod
+    def forward(ctx, x, y, rounding_mode="floor"):
+        _check_integer_divisor(x, y)
+        ctx.shapes = x.shape, y.shape
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if rounding_mode == "floor":
+                return np.floor_divide(x, y)
+            if x.dtype.kind in "iub":  # integer trunc: floor, then one step back toward 0 where the signs differ
+                floor = np.floor_divide(x, y)
+                return floor + ((np.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
+            return np.trunc(x / y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # dz/dx = dz/dy = 0: a step function of x / y (PyTorch's gradient for div with rounding_mode)
+        return tuple(np.zeros(shape, dtype=grad.dtype) for shape in ctx.shapes)
+
+
+class FloorDivide(RoundedDiv):
+    """z = x // y"""
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented (x // y has no gradient in "
+                           "PyTorch either; use torch.div(x, y, rounding_mode='floor') for a zero gradient)")
+
+
+class Remainder(Function):
+    """z = x - y * floor(x / y), with the sign of y (Python's %, torch.remainder)"""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        _check_integer_divisor(x, y)
+        ctx.save(x, y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.remainder(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved
+        # dz/dx = 1, dz/dy = -floor(x / y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return unbroadcast(grad, x.shape), unbroadcast(-grad * np.floor_divide(x, y), y.shape)
 
 
 class Neg(Function):

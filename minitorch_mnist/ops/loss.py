@@ -1,5 +1,5 @@
-"""The losses as ops: the negative log-likelihood (cross_entropy is log_softmax then this, in nn/functional.py) and
-binary cross entropy, elementwise (weights and the reduction are applied by nn/functional.py).
+"""The losses as ops: the negative log-likelihood (cross_entropy is log_softmax then this, in nn/functional.py),
+binary cross entropy and smooth L1, elementwise (weights and the reduction are applied by nn/functional.py).
 
 From probabilities:  l = -(y log p + (1 - y) log(1 - p)), each log clamped at -100 as PyTorch does, so p = 0 or 1
 gives a large finite loss instead of inf.
@@ -179,3 +179,28 @@ class BinaryCrossEntropyWithLogits(Function):
         if pos_weight is not None and ctx.needs_input_grad[2]:
             grad_pos_weight = unbroadcast(grad * -y * log_sig, pos_weight.shape)
         return grad_x, grad_y, grad_pos_weight
+
+
+# ---- regression ----
+
+class SmoothL1(Function):
+    """l = 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, for d = x - y (beta = 0: |d|)"""
+
+    @staticmethod
+    def forward(ctx, x, y, beta=1.0):
+        d = x - y
+        ctx.save(d)
+        ctx.beta, ctx.shapes = beta, (x.shape, y.shape)
+        magnitude = np.abs(d)
+        if beta == 0:
+            return magnitude
+        return np.where(magnitude < beta, 0.5 * d * d / beta, magnitude - 0.5 * beta).astype(d.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (d,) = ctx.saved
+        x_shape, y_shape = ctx.shapes
+        # dl/dx = d / beta where |d| < beta, else sign(d); dl/dy = -dl/dx
+        slope = np.sign(d) if ctx.beta == 0 else np.where(np.abs(d) < ctx.beta, d / ctx.beta, np.sign(d))
+        grad_x = grad * slope.astype(d.dtype, copy=False)
+        return unbroadcast(grad_x, x_shape), unbroadcast(-grad_x, y_shape)

@@ -1,4 +1,4 @@
-"""Reductions over a dimension (or all of them): sum, mean, max, min."""
+"""Reductions over a dimension (or all of them): sum, mean, max, min, prod, amax, amin; and the running sum cumsum."""
 
 import numpy as np
 
@@ -117,3 +117,86 @@ class Min(_Extreme):
     """z = the smallest element of x (over `dim`, or everything)"""
 
     arg_function = staticmethod(np.argmin)
+
+
+def others_product(x, axis):
+    """For each element, the product of the other elements along `axis`: (product before it) * (product after it),
+    two exclusive running products, so a zero in x gives exact results (no division by x)."""
+    x = np.moveaxis(x, axis, -1)
+    ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
+    before = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return np.moveaxis(before * after, -1, axis)
+
+
+class Prod(Function):
+    """z = the product of x over one `dim`, or over everything when dim is None"""
+
+    @staticmethod
+    def forward(ctx, x, dim=None, keepdim=False):
+        ctx.axis = None if dim is None else check_dim(dim, x.ndim)
+        ctx.keepdim = keepdim
+        ctx.save(x)
+        if ctx.axis is None or x.ndim == 0:
+            return x.prod()
+        return x.prod(axis=ctx.axis, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved
+        # dz/dx_i = the product of the other elements
+        if ctx.axis is None or x.ndim == 0:
+            return (grad * others_product(x.reshape(-1), 0).reshape(x.shape),)
+        if not ctx.keepdim:
+            grad = np.expand_dims(grad, ctx.axis)
+        return (grad * others_product(x, ctx.axis),)
+
+
+class Cumsum(Function):
+    """z_i = x_0 + ... + x_i along `dim`"""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.axis = check_dim(dim, x.ndim)
+        return np.cumsum(x, axis=ctx.axis) if x.ndim else x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        # dz_j/dx_i = 1 for j >= i: each x_i gets the sum of the gradients from i to the end
+        if grad.ndim == 0:
+            return (grad,)
+        return (np.flip(np.cumsum(np.flip(grad, ctx.axis), axis=ctx.axis), ctx.axis),)
+
+
+class _ExtremeValues(Function):
+    """z = max (amax) or min (amin) of x over `dim` (an int, a tuple, or None for everything)"""
+
+    numpy_function = staticmethod(np.max)
+
+    @classmethod
+    def forward(cls, ctx, x, dim=None, keepdim=False):
+        axes = check_dims(dim, x.ndim)
+        z = cls.numpy_function(x, axis=axes, keepdims=True)
+        ctx.save(x, z)
+        ctx.axes, ctx.keepdim = axes, keepdim
+        return z if keepdim else z.squeeze(axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, z = ctx.saved
+        # dz/dx = 1/k at each of the k elements equal to the extreme, 0 elsewhere (ties share, as PyTorch's amax)
+        winners = (x == z) | (np.isnan(x) & np.isnan(z))
+        grad = grad if ctx.keepdim else np.expand_dims(grad, ctx.axes)
+        return ((grad * winners / winners.sum(axis=ctx.axes, keepdims=True)).astype(x.dtype, copy=False),)
+
+
+class AMax(_ExtremeValues):
+    """z = the largest x over `dim`"""
+
+    numpy_function = staticmethod(np.max)
+
+
+class AMin(_ExtremeValues):
+    """z = the smallest x over `dim`"""
+
+    numpy_function = staticmethod(np.min)

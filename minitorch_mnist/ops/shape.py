@@ -1,4 +1,4 @@
-"""Ops that move elements around without changing them: reshape, transpose/permute, indexing."""
+"""Ops that move elements around without changing them: reshape, transpose/permute, indexing, expand, repeat."""
 
 import numpy as np
 
@@ -94,3 +94,35 @@ def index_node_name(index, shape):
         else:  # an int, a NumPy integer or a 0-d integer array
             last, dim = "SelectBackward0", dim + 1
     return last
+
+
+class Expand(Function):
+    """z = x broadcast to `shape` (a view: sizes of 1 are repeated without copying)"""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.input_shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .arithmetic import unbroadcast
+
+        # every copy of an element sends its gradient back to it: sum over the broadcast axes
+        return (unbroadcast(grad, ctx.input_shape),)
+
+
+class Repeat(Function):
+    """z = x tiled `repeats` times along each dim (new leading dims where repeats is longer than x's dims)"""
+
+    @staticmethod
+    def forward(ctx, x, repeats):
+        ctx.input_shape = (1,) * (len(repeats) - x.ndim) + x.shape
+        ctx.repeats, ctx.x_shape = repeats, x.shape
+        return np.tile(x.reshape(ctx.input_shape), repeats)
+
+    @staticmethod
+    def backward(ctx, grad):
+        # each element appears once per tile: sum the tiles, seen as (r0, s0, r1, s1, ...), over the r axes
+        split = [size for pair in zip(ctx.repeats, ctx.input_shape) for size in pair]
+        return (grad.reshape(split).sum(axis=tuple(range(0, len(split), 2))).reshape(ctx.x_shape),)

@@ -1,44 +1,121 @@
-"""The torch.* functions that take tensors (torch.max, torch.cat, torch.where, torch.sigmoid, ...).
+"""The torch.* functions that take tensors (torch.add, torch.max, torch.cat, torch.where, ...).
 
-Each is PyTorch's signature over a Tensor method or an op, so tutorial code runs after
-`import minitorch_mnist as torch`. Making new tensors (arange, full, rand, ...) is in creation.py.
+One rule makes most of them: torch.NAME(input, *args, **kwargs) is input.NAME(*args, **kwargs), the Tensor method
+of the same name and arguments (`method_function`). Where PyTorch's function takes out=, the result is written
+there by torch_api/out.py; the arithmetic ones (add, mul, pow, ...) also take a number as input, as PyTorch does
+(torch.add(1, t)). Functions whose signature is not a method's (cat, stack, where, max, std_mean, ...) are written
+out below. Making new tensors (zeros, arange, rand, ...) is in creation.py and sampling.py.
 """
+
+import builtins
 
 import numpy as np
 
 from ..autograd import dtypes
+from ..autograd.tensor import Tensor
 from ..ops.join import Cat, Stack
 from ..ops.pointwise import Where
-from ..autograd.tensor import Tensor
+from .out import takes_out, write_out
+
+NUMBER_FIRST = {"add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
+                "remainder", "pow"}
 
 
 def _check_tensor(value, function, argument="input"):
     if not isinstance(value, Tensor):
-        raise TypeError(f"{function}(): argument '{argument}' must be Tensor, not {type(value).__name__}")
+        raise TypeError(f"{function}(): argument '{argument}' (position 1) must be Tensor, not {type(value).__name__}")
 
 
+def method_function(name, out=None):
+    """torch.NAME: input.NAME(*args, **kwargs). out: None (no out=), or the rule for out's dtype: "cast" (any dtype
+    the result casts to without losing its kind), "exact" (the result's dtype), "any" (out.py)."""
+    method = getattr(Tensor, name)
+
+    def function(input, *args, **kwargs):
+        if name in NUMBER_FIRST and not isinstance(input, Tensor) and dtypes.is_python_number(input):
+            input = _number_as_tensor(input, args[0] if args else kwargs.get("other", kwargs.get("exponent")))
+        _check_tensor(input, name)
+        if out is None:
+            return method(input, *args, **kwargs)
+        target = kwargs.pop("out", None)
+        result = method(input, *args, **kwargs)
+        return result if target is None else write_out(name, result, target, rule=out)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"torch.{name}(input, ...): input.{name}(...)" + (", with out=" if out else "") + \
+        (f"\n\n{method.__doc__}" if method.__doc__ else "")
+    function.__wrapped__ = method
+    return function
+
+
+def _number_as_tensor(number, other):
+    """A number in input's place, as a 0-d tensor of the dtype PyTorch gives number (op) other."""
+    if isinstance(other, Tensor):
+        return Tensor(np.asarray(number, dtype=dtypes.result_type(number, other)))
+    from .creation import tensor
+
+    return tensor(number)
+
+
+CAST_OUT = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide", "remainder",
+            "pow", "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "sigmoid", "tanh", "sin", "cos",
+            "reciprocal", "square", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge", "not_equal", "less",
+            "less_equal", "greater", "greater_equal", "logical_not", "logical_and", "logical_or", "logical_xor",
+            "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor", "mean", "std", "var", "logsumexp"]
+ANY_OUT = ["sum", "prod", "cumsum"]
+EXACT_OUT = ["abs", "absolute", "neg", "negative", "floor", "ceil", "trunc", "fix", "sign", "clamp", "clip",
+             "softmax", "log_softmax", "matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "gather", "index_select",
+             "scatter", "scatter_add", "masked_select", "argmax", "argmin", "amax", "amin", "sort", "topk", "nonzero",
+             "round", "any", "all"]
+NO_OUT = ["relu", "flatten", "reshape", "squeeze", "unsqueeze", "transpose", "permute", "t", "narrow", "chunk",
+          "split", "unbind", "masked_fill", "argsort", "clone", "numel", "is_floating_point", "isnan", "isinf",
+          "isfinite", "isclose", "allclose", "equal"]
+
+for _name in CAST_OUT:
+    globals()[_name] = method_function(_name, "cast")
+for _name in EXACT_OUT:
+    globals()[_name] = method_function(_name, "exact")
+for _name in ANY_OUT:
+    globals()[_name] = method_function(_name, "any")
+for _name in NO_OUT:
+    globals()[_name] = method_function(_name)
+
+
+# ---- functions whose signature is not a method's ----
+
+@takes_out()
 def max(input, dim=None, keepdim=False):
     """max(input): the largest value; max(input, dim, keepdim=False): (values, indices); max(input, other): elementwise."""
     _check_tensor(input, "max")
     return input.max(dim, keepdim)
 
 
+@takes_out()
 def min(input, dim=None, keepdim=False):
     """min(input): the smallest value; min(input, dim, keepdim=False): (values, indices); min(input, other): elementwise."""
     _check_tensor(input, "min")
     return input.min(dim, keepdim)
 
 
-def maximum(input, other):
-    return input.maximum(other)
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm: input.norm(p, dim, keepdim, dtype) (out by position, as in PyTorch's signature)."""
+    _check_tensor(input, "norm")
+    result = input.norm(p, dim, keepdim, dtype)
+    return result if out is None else write_out("norm", result, out, rule="exact")
 
 
-def minimum(input, other):
-    return input.minimum(other)
+def std_mean(input, dim=None, *, correction=None, keepdim=False, unbiased=None):
+    """(std, mean) over dim, with std's arguments."""
+    return input.std(dim, unbiased, keepdim, correction=correction), _mean_of(input, dim, keepdim)
 
 
-def argmin(input, dim=None, keepdim=False):
-    return input.argmin(dim, keepdim)
+def var_mean(input, dim=None, *, correction=None, keepdim=False, unbiased=None):
+    """(var, mean) over dim, with var's arguments."""
+    return input.var(dim, unbiased, keepdim, correction=correction), _mean_of(input, dim, keepdim)
+
+
+def _mean_of(input, dim, keepdim):
+    return input.mean(None if isinstance(dim, bool) else dim, keepdim)
 
 
 def _tensor_list(tensors, function):
@@ -54,6 +131,7 @@ def _tensor_list(tensors, function):
     return [tensor._cast(result, promotion=True) for tensor in tensors]  # gradients go back in each input's dtype
 
 
+@takes_out(error=TypeError)
 def cat(tensors, dim=0):
     """The tensors laid end to end along dim (every other size must agree); dtypes promote as in PyTorch."""
     return Cat.apply(*_tensor_list(tensors, "cat"), dim=dim)
@@ -62,11 +140,13 @@ def cat(tensors, dim=0):
 concat = concatenate = cat
 
 
+@takes_out(error=TypeError)
 def stack(tensors, dim=0):
     """The tensors (all of one shape) side by side along a new dim."""
     return Stack.apply(*_tensor_list(tensors, "stack"), dim=dim)
 
 
+@takes_out("exact")
 def where(condition, input=None, other=None):
     """input where condition holds, else other (numbers or tensors, broadcast together); where(condition) gives
     the indices of the True elements, one tensor per dim (as torch.nonzero(condition, as_tuple=True))."""
@@ -86,115 +166,14 @@ def where(condition, input=None, other=None):
     return Where.apply(condition, operand(input), operand(other))
 
 
-def flatten(input, start_dim=0, end_dim=-1):
-    return input.flatten(start_dim, end_dim)
-
-
-def reshape(input, shape):
-    return input.reshape(shape)
-
-
-def squeeze(input, dim=None):
-    return input.squeeze(dim)
-
-
-def unsqueeze(input, dim):
-    return input.unsqueeze(dim)
-
-
-def transpose(input, dim0, dim1):
-    return input.transpose(dim0, dim1)
-
-
-def permute(input, dims):
-    return input.permute(dims)
-
-
-def matmul(input, other):
-    return input.matmul(other)
-
-
-def clone(input):
-    return input.clone()
-
-
-def sigmoid(input):
-    return input.sigmoid()
-
-
-def tanh(input):
-    return input.tanh()
-
-
-def relu(input):
-    return input.relu()
-
-
-def exp(input):
-    return input.exp()
-
-
-def log(input):
-    return input.log()
-
-
-def sqrt(input):
-    return input.sqrt()
-
-
-def abs(input):
-    return input.abs()
-
-
-def round(input, *, decimals=None):
-    return input.round(decimals=decimals)
-
-
-def clamp(input, min=None, max=None):
-    return input.clamp(min, max)
-
-
-clip = clamp
-
-
-def sum(input, dim=None, keepdim=False, *, dtype=None):
-    return input.sum(dim, keepdim, dtype=dtype)
-
-
-def mean(input, dim=None, keepdim=False, *, dtype=None):
-    return input.mean(dim, keepdim, dtype=dtype)
-
-
-def softmax(input, dim, *, dtype=None):
-    return input.softmax(dim, dtype)
-
-
-def log_softmax(input, dim, *, dtype=None):
-    return input.log_softmax(dim, dtype)
-
-
-def numel(input):
-    return input.numel()
-
-
 def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 
-def is_floating_point(input):
-    return input.is_floating_point()
+def is_nonzero(input):
+    """The truth of a one-element tensor (RuntimeError for more elements, as bool(t))."""
+    return builtins.bool(input)
 
 
-def equal(input, other):
-    """True when both have the same shape and the same values (a Python bool, as torch.equal)."""
-    return input.shape == other.shape and bool(np.array_equal(input.array, other.array))
-
-
-def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return bool(np.allclose(input.array, other.array, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-
-__all__ = ["max", "min", "maximum", "minimum", "argmin", "cat", "concat", "concatenate", "stack", "where", "flatten",
-           "reshape", "squeeze", "unsqueeze", "transpose", "permute", "matmul", "clone", "sigmoid", "tanh", "relu",
-           "exp", "log", "sqrt", "abs", "round", "clamp", "clip", "sum", "mean", "softmax", "log_softmax", "numel",
-           "is_tensor", "is_floating_point", "equal", "allclose"]
+__all__ = CAST_OUT + EXACT_OUT + ANY_OUT + NO_OUT + ["max", "min", "norm", "std_mean", "var_mean", "cat", "concat",
+                                           "concatenate", "stack", "where", "is_tensor", "is_nonzero"]
