@@ -102,8 +102,12 @@ RUNNER = Path(__file__).resolve()
 
 
 def run(*argv, framework="engine", env=None, prefix=(), timeout=120):
-    """For tests: run this script with ARGS in a subprocess; returns the CompletedProcess (text output)."""
-    environment = dict(os.environ, **(env or {}))
+    """For tests: run this script with ARGS in a subprocess; returns the CompletedProcess (text output).
+
+    One engine thread unless env says otherwise: runs compared bit for bit across processes (a resumed run against
+    an uninterrupted one) must sum in the same order, and BLAS's order depends on its thread count, which the
+    engine otherwise fits to the machine's load."""
+    environment = {**os.environ, "MINITORCH_NUM_THREADS": "1", **(env or {})}
     return subprocess.run([*prefix, sys.executable, str(RUNNER), framework, *map(str, argv)], env=environment,
                           capture_output=True, text=True, timeout=timeout)
 
