@@ -9,22 +9,23 @@
 """
 
 from . import functional, init
-from .activation import Identity, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .activation import Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv2d
-from .dropout import Dropout
-from .flatten import Flatten, Lambda
+from .dropout import Dropout, Dropout2d
+from .flatten import Flatten, Lambda, Unflatten
 from .linear import Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module
 from .normalization import BatchNorm1d, BatchNorm2d
 from .parameter import Parameter
-from .pool import AvgPool2d, MaxPool2d
+from .pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 
 __all__ = ["functional", "init", "Module", "Parameter", "Linear", "Conv2d", "ReLU", "Flatten", "MaxPool2d",
            "AvgPool2d", "LogSoftmax", "CrossEntropyLoss", "NLLLoss", "Lambda", "Sequential",
            "BatchNorm1d", "BatchNorm2d", "Dropout", "Sigmoid", "Tanh", "Softmax", "Identity", "ModuleList",
-           "ModuleDict", "MSELoss", "BCELoss", "BCEWithLogitsLoss"]
+           "ModuleDict", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "LeakyReLU", "Dropout2d", "Unflatten",
+           "AdaptiveAvgPool2d"]
 
 
 def __getattr__(name):

@@ -1,8 +1,11 @@
-"""Parameter: a leaf Tensor that a Module registers as learnable."""
+"""Parameter: a leaf Tensor that a Module registers as learnable; layer_dtype: what a layer's device= and dtype=
+keywords mean."""
 
 import numpy as np
 
+from ..autograd.dtypes import get_default_dtype
 from ..autograd.tensor import Tensor
+from ..torch_api.device import check_device
 
 
 class Parameter(Tensor):
@@ -15,3 +18,11 @@ class Parameter(Tensor):
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
+
+
+def layer_dtype(device=None, dtype=None):
+    """The dtype of a new layer's parameters and buffers, as PyTorch's factory keywords: dtype, or when None the
+    default dtype (torch.set_default_dtype); device must be the CPU (or None)."""
+    if device is not None:
+        check_device(device)
+    return get_default_dtype() if dtype is None else np.dtype(dtype).type
