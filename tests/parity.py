@@ -33,3 +33,11 @@ def pair(array, requires_grad=True):
 
 # float64: only rounding differs; float32: a few ulps of the values involved, summed over the reduction
 RTOL = {np.float64: 1e-10, np.float32: 1e-5}
+
+
+def outcome(fn):
+    """What fn() gives: its value, or the type of the exception it raises (to compare two frameworks' answers)."""
+    try:
+        return fn()
+    except Exception as error:  # noqa: BLE001 (the exception type is what is compared)
+        return type(error)

@@ -11,7 +11,7 @@ import torch
 
 import minitorch_mnist as mm
 from minitorch_mnist.nn import init
-from test_module_api import outcome
+from parity import outcome
 
 SHAPE = (96, 64, 3, 3)  # 55296 draws: fan_in 576, fan_out 864
 

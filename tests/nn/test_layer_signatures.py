@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import minitorch_mnist as mm
-from test_module_api import outcome
+from parity import outcome
 
 LAYERS = ["Linear", "Conv2d", "BatchNorm1d", "BatchNorm2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Dropout",
           "Dropout2d", "LeakyReLU", "ReLU", "Flatten", "Unflatten", "Softmax", "LogSoftmax"]

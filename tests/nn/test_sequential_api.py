@@ -6,7 +6,7 @@ from collections import OrderedDict
 import torch
 
 import minitorch_mnist as mm
-from test_module_api import outcome
+from parity import outcome
 
 
 def layers(m):
