@@ -40,6 +40,9 @@ import sys as _sys  # noqa: E402
 # torch.cuda, torch.accelerator and torch.random are modules in PyTorch: `import minitorch_mnist.cuda` finds these
 for _module in (accelerator, cuda, random):
     _sys.modules[f"{__name__}.{_module.__name__.rsplit('.', 1)[1]}"] = _module
+from .torch_api import backends  # noqa: E402 (torch.backends: mps, cudnn, cuda answered as a CPU-only build)
+
+_sys.modules[f"{__name__}.backends"] = backends
 
 __all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary", "Tensor", "Size", "device",
            "tensor", "from_numpy", "zeros", "ones", "randn", "argmax", "no_grad", "enable_grad", "set_grad_enabled",
@@ -50,7 +53,7 @@ __all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary
            "concat", "concatenate", "equal", "exp", "flatten", "is_floating_point", "is_tensor", "log",
            "log_softmax", "matmul", "max", "maximum", "mean", "min", "minimum", "numel", "permute", "relu",
            "reshape", "round", "sigmoid", "softmax", "sqrt", "squeeze", "stack", "sum", "tanh", "transpose",
-           "unsqueeze", "where", "utils", "vision", "save", "load", "get_num_threads", "set_num_threads"]
+           "unsqueeze", "where", "utils", "vision", "save", "load", "get_num_threads", "set_num_threads", "backends"]
 
 from .torch_api.saving import load, save  # torch.save / torch.load  # noqa: E402
 
