@@ -188,7 +188,7 @@ def test_missing_torchvision_names_say_what_exists():
         transforms.RandomCrop
     with pytest.raises(AttributeError, match="no CIFAR100 .*MNIST, FashionMNIST, CIFAR10"):
         datasets.CIFAR100
-    with pytest.raises(AttributeError, match="no save_image .*make_grid"):
-        utils.save_image
+    with pytest.raises(AttributeError, match="no draw_bounding_boxes .*make_grid and save_image"):
+        utils.draw_bounding_boxes
     with pytest.raises(ValueError, match="joint `transforms` argument"):
         datasets.VisionDataset("data", transforms=lambda x, y: (x, y))
