@@ -1,11 +1,16 @@
 """MaxPool2d and AvgPool2d (windows over each channel's plane), and AdaptiveAvgPool2d (a fixed output size),
 with PyTorch's constructor arguments and reprs.
 
-The engine's pooling has no dilation and no indices output, and rounds the output size down: dilation != 1 and
-return_indices=True raise NotImplementedError when the layer is built, and ceil_mode=True raises it at the first
-input whose output it would change (for most shapes, e.g. even sizes with kernel 2 and stride 2, it changes nothing).
+The engine's pooling has no dilation and no indices output: dilation != 1 and return_indices=True raise
+NotImplementedError when the layer is built. ceil_mode=True (one more window where the last would be cut off)
+works for MaxPool2d, by extending the input with -inf; AvgPool2d raises NotImplementedError for an input where it
+would add a window (for most shapes, e.g. even sizes with kernel 2 and stride 2, it changes nothing).
 """
 
+import numpy as np
+
+from ..autograd.tensor import Tensor
+from ..torch_api.tensor_functions import cat
 from . import functional as F
 from .module import Module
 
@@ -18,16 +23,27 @@ def _unsupported(call, what):
     return NotImplementedError(f"{call}: {what} is not supported by the engine")
 
 
-def _check_ceil_mode(call, input, kernel_size, stride, padding):
-    """ceil_mode=True adds a last window that starts inside the (left-padded) input: refuse it where one exists."""
+def _ceil_mode_extra(input, kernel_size, stride, padding):
+    """How many rows and columns ceil_mode=True adds past the bottom and right edges (0, 0 when it changes nothing):
+    enough for one more window wherever that window would start inside the (left-padded) input, PyTorch's rule."""
+    extra = []
     for size, k, s, p in zip(input.shape[-2:], _pair(kernel_size), _pair(stride), _pair(padding)):
         floor_out = (size + 2 * p - k) // s + 1
         ceil_out = -(-(size + 2 * p - k) // s) + 1
-        if (ceil_out - 1) * s >= size + p:  # PyTorch's rule: the last window must start inside the input
+        if (ceil_out - 1) * s >= size + p:  # the last window must start inside the input
             ceil_out -= 1
-        if ceil_out != floor_out:
-            raise _unsupported(call, f"ceil_mode=True with input shape {tuple(input.shape)} (it would give "
-                                     f"{ceil_out} windows instead of {floor_out})")
+        extra.append((ceil_out - 1) * s + k - (size + 2 * p) if ceil_out > floor_out else 0)
+    return tuple(extra)
+
+
+def _extend_with(input, extra, value):
+    """input with extra = (rows, columns) of `value` appended at the bottom and right (constants: no gradient)."""
+    rows, columns = extra
+    if rows:
+        input = cat([input, Tensor(np.full(input.shape[:-2] + (rows, input.shape[-1]), value, input.dtype))], dim=-2)
+    if columns:
+        input = cat([input, Tensor(np.full(input.shape[:-1] + (columns,), value, input.dtype))], dim=-1)
+    return input
 
 
 class MaxPool2d(Module):
@@ -44,8 +60,8 @@ class MaxPool2d(Module):
         self.padding, self.dilation, self.return_indices, self.ceil_mode = padding, dilation, return_indices, ceil_mode
 
     def forward(self, input):
-        if self.ceil_mode:
-            _check_ceil_mode("MaxPool2d", input, self.kernel_size, self.stride, self.padding)
+        if self.ceil_mode:  # the extra windows at the edges: -inf never wins a max, so they see the input only
+            input = _extend_with(input, _ceil_mode_extra(input, self.kernel_size, self.stride, self.padding), -np.inf)
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding)
 
     def extra_repr(self):
@@ -69,8 +85,10 @@ class AvgPool2d(Module):
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
     def forward(self, input):
-        if self.ceil_mode:
-            _check_ceil_mode("AvgPool2d", input, self.kernel_size, self.stride, self.padding)
+        extra = _ceil_mode_extra(input, self.kernel_size, self.stride, self.padding) if self.ceil_mode else (0, 0)
+        if extra != (0, 0):  # a clipped window's divisor counts only the cells inside input and padding
+            raise _unsupported("AvgPool2d", f"ceil_mode=True with input shape {tuple(input.shape)} (it adds a "
+                                            f"window clipped by the edge)")
         return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding)
 
     def extra_repr(self):

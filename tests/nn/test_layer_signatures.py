@@ -9,6 +9,7 @@ import pytest
 import torch
 
 import minitorch_mnist as mm
+from op_parity import check_op
 from parity import outcome
 
 LAYERS = ["Linear", "Conv2d", "BatchNorm1d", "BatchNorm2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Dropout",
@@ -91,16 +92,21 @@ def test_conv2d_padding_strings_compute_as_torch(rng):
         np.testing.assert_allclose(out.array, expected.detach().numpy(), rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("shape", [(1, 1, 6, 6), (1, 1, 7, 7), (2, 3, 5, 8), (1, 2, 9, 4)])
+@pytest.mark.parametrize("make", [lambda nn: nn.MaxPool2d(2, 2, ceil_mode=True), lambda nn: nn.MaxPool2d(3, 2, 1, ceil_mode=True),
+                                  lambda nn: nn.MaxPool2d((3, 2), (2, 3), ceil_mode=True)])
+def test_max_pool_ceil_mode_matches_torch_forward_and_backward(shape, make, rng):
+    # float64, values distinct with probability 1: every window has one maximum, routing is exact
+    check_op(make(mm.nn), make(torch.nn), [rng.standard_normal(shape)], rng, what="MaxPool2d ceil_mode")
+
+
 @pytest.mark.parametrize("shape", [(1, 1, 6, 6), (1, 1, 7, 7), (2, 3, 5, 8)])
-def test_ceil_mode_computes_where_it_changes_nothing_and_refuses_where_it_would(shape, rng):
+def test_avg_pool_ceil_mode_computes_where_it_changes_nothing_and_refuses_where_it_would(shape, rng):
     x = rng.standard_normal(shape)
-    for make in [lambda nn: nn.MaxPool2d(2, 2, ceil_mode=True), lambda nn: nn.AvgPool2d(2, ceil_mode=True),
-                 lambda nn: nn.MaxPool2d(3, 2, 1, ceil_mode=True)]:
-        expected = make(torch.nn)(torch.tensor(x))
-        floor = make(torch.nn)
-        floor.ceil_mode = False
-        if tuple(floor(torch.tensor(x)).shape) != tuple(expected.shape):
-            with pytest.raises(NotImplementedError, match="ceil_mode=True"):
-                make(mm.nn)(mm.tensor(x))
-        else:  # float64; a max is exact, a mean of 4 only rounds
-            np.testing.assert_allclose(make(mm.nn)(mm.tensor(x)).array, expected.numpy(), rtol=1e-14, atol=1e-15)
+    expected = torch.nn.AvgPool2d(2, ceil_mode=True)(torch.tensor(x))
+    if tuple(torch.nn.AvgPool2d(2)(torch.tensor(x)).shape) != tuple(expected.shape):
+        with pytest.raises(NotImplementedError, match="ceil_mode=True"):
+            mm.nn.AvgPool2d(2, ceil_mode=True)(mm.tensor(x))
+    else:  # float64: a mean of 4 only rounds
+        np.testing.assert_allclose(mm.nn.AvgPool2d(2, ceil_mode=True)(mm.tensor(x)).array, expected.numpy(),
+                                   rtol=1e-14, atol=1e-15)
