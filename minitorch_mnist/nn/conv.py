@@ -41,8 +41,10 @@ class Conv2d(Module):
         if padding_mode != "zeros":
             raise _unsupported("Conv2d", f"padding_mode={padding_mode!r}")
         if padding == "same" and any(k % 2 == 0 for k in self.kernel_size):
-            raise _unsupported("Conv2d", f"padding='same' with the even kernel_size {self.kernel_size} (uneven padding)")
-        self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, padding_mode
+            raise _unsupported("Conv2d", f"padding='same' with the even kernel_size {self.kernel_size} "
+                                         f"(uneven padding)")
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.groups, self.padding_mode = groups, padding_mode
         self.transposed, self.output_padding = False, (0, 0)
         self.weight = Parameter(np.empty((out_channels, in_channels // groups) + self.kernel_size, dtype=dtype))
         self.register_parameter("bias", Parameter(np.empty(out_channels, dtype=dtype)) if bias else None)

@@ -26,7 +26,8 @@ class Unflatten(Module):
         if not isinstance(dim, int):
             raise TypeError(f"invalid argument 'dim': expected an int, got {type(dim).__name__}")
         if not isinstance(unflattened_size, (tuple, list)) or not all(isinstance(n, int) for n in unflattened_size):
-            raise TypeError(f"unflattened_size must be a tuple of ints, but found type {type(unflattened_size).__name__}")
+            raise TypeError(f"unflattened_size must be a tuple of ints, but found type "
+                            f"{type(unflattened_size).__name__}")
         self.dim, self.unflattened_size = dim, unflattened_size
 
     def forward(self, input):
@@ -38,8 +39,8 @@ class Unflatten(Module):
         sizes = tuple(self.unflattened_size)
         known = int(np.prod([n for n in sizes if n != -1]))
         if (-1 not in sizes and known != shape[dim]) or (-1 in sizes and (known == 0 or shape[dim] % known)):
-            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {self.dim} "
-                               f"({shape[dim]}) in the input tensor")
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+                               f"{self.dim} ({shape[dim]}) in the input tensor")
         return input.reshape(shape[:dim] + sizes + shape[dim + 1:])
 
     def extra_repr(self):

@@ -95,7 +95,8 @@ class LRScheduler:
         """Restore the attributes saved by state_dict(). Keys this class does not use (a PyTorch scheduler's
         bookkeeping such as _get_lr_called_within_step) are ignored; missing ones are an error and nothing changes."""
         own = self.state_dict()
-        state_dict = {"_step_count": getattr(self, "_step_count", 0), **state_dict}  # absent from the engine's older checkpoints
+        # _step_count is absent from the engine's older checkpoints
+        state_dict = {"_step_count": getattr(self, "_step_count", 0), **state_dict}
         missing = [key for key in own if key not in state_dict]
         if missing:
             raise KeyError(f"{type(self).__name__}.load_state_dict: the saved state lacks {missing}")

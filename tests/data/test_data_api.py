@@ -44,7 +44,8 @@ def test_subset_indexed_by_a_list_asks_the_dataset_for_the_list():
 def test_random_split_gives_subsets_with_list_indices_of_torchs_lengths(lengths):
     ours = data.random_split(range(10), lengths, generator=torch.Generator().manual_seed(42))
     theirs = torch_data.random_split(range(10), lengths, generator=torch.Generator().manual_seed(42))
-    assert [type(part).__name__ for part in ours] == [type(part).__name__ for part in theirs] == ["Subset"] * len(lengths)
+    assert [type(part).__name__ for part in ours] == [type(part).__name__ for part in theirs] \
+        == ["Subset"] * len(lengths)
     assert [len(part) for part in ours] == [len(part) for part in theirs]
     assert all(type(part.indices) is list and all(type(i) is int for i in part.indices) for part in ours)
     assert sorted(i for part in ours for i in part.indices) == list(range(10))

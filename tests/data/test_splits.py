@@ -74,7 +74,8 @@ def test_dataloader_over_a_subset(rng):
     loader = DataLoader(subset, batch_size=4, shuffle=True, seed=1)
     batches = list(loader)
     assert [len(labels.array) for _, labels in batches] == [4, 4, 2]
-    np.testing.assert_array_equal(np.concatenate([xb.array for xb, _ in batches]), x[np.asarray(subset.indices)[loader.last_order]])
+    np.testing.assert_array_equal(np.concatenate([xb.array for xb, _ in batches]),
+                                  x[np.asarray(subset.indices)[loader.last_order]])
 
 
 def test_subset_checks_indices_when_used_as_torch():

@@ -93,7 +93,8 @@ def test_conv2d_padding_strings_compute_as_torch(rng):
 
 
 @pytest.mark.parametrize("shape", [(1, 1, 6, 6), (1, 1, 7, 7), (2, 3, 5, 8), (1, 2, 9, 4)])
-@pytest.mark.parametrize("make", [lambda nn: nn.MaxPool2d(2, 2, ceil_mode=True), lambda nn: nn.MaxPool2d(3, 2, 1, ceil_mode=True),
+@pytest.mark.parametrize("make", [lambda nn: nn.MaxPool2d(2, 2, ceil_mode=True),
+                                  lambda nn: nn.MaxPool2d(3, 2, 1, ceil_mode=True),
                                   lambda nn: nn.MaxPool2d((3, 2), (2, 3), ceil_mode=True)])
 def test_max_pool_ceil_mode_matches_torch_forward_and_backward(shape, make, rng):
     # float64, values distinct with probability 1: every window has one maximum, routing is exact

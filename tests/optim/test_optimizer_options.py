@@ -83,7 +83,8 @@ def test_flags_are_accepted_or_refused_as_torch(name, rng):
     fused = name in ("SGD", "Adam", "AdamW", "Adagrad")
     both = [dict(foreach=True), dict(foreach=False), dict(foreach=None)] + ([dict(fused=False)] if fused else [])
     for flags in both:
-        assert getattr(mm.optim, name)(params, **flags).defaults == getattr(torch.optim, name)(torch_params, **flags).defaults
+        ours, theirs = getattr(mm.optim, name)(params, **flags), getattr(torch.optim, name)(torch_params, **flags)
+        assert ours.defaults == theirs.defaults
     if fused:
         assert outcome(lambda: getattr(mm.optim, name)(params, foreach=True, fused=True)) is RuntimeError
         assert outcome(lambda: getattr(torch.optim, name)(torch_params, foreach=True, fused=True)) is RuntimeError

@@ -74,7 +74,8 @@ def test_scalars_are_torchs(runs):
     assert sorted(ours.Tags()["scalars"]) == sorted(theirs.Tags()["scalars"]) == ["loss/train", "lr"]
     for tag in ["loss/train", "lr"]:
         assert scalars(ours, tag) == scalars(theirs, tag)
-    assert [e.wall_time for e in ours.Scalars("lr")] == [e.wall_time for e in theirs.Scalars("lr")] == [1000, 1001, 1002]
+    walltimes = [[event.wall_time for event in events.Scalars("lr")] for events in (ours, theirs)]
+    assert walltimes[0] == walltimes[1] == [1000, 1001, 1002]
     for run in ["accuracy_train", "accuracy_test"]:  # add_scalars: one run folder per key, as in torch
         assert scalars(accumulate(runs / "ours" / run), "accuracy") == scalars(accumulate(runs / "theirs" / run),
                                                                                 "accuracy")
@@ -100,7 +101,8 @@ def test_histograms_are_torchs(runs, tag):
 @pytest.mark.parametrize("tag", ["note/text_summary", "class 1"])
 def test_text_and_pr_curves_are_torchs(runs, tag):
     ours, theirs = accumulate(runs / "ours"), accumulate(runs / "theirs")
-    assert [(e.step, e.tensor_proto) for e in ours.Tensors(tag)] == [(e.step, e.tensor_proto) for e in theirs.Tensors(tag)]
+    assert ([(e.step, e.tensor_proto) for e in ours.Tensors(tag)]
+            == [(e.step, e.tensor_proto) for e in theirs.Tensors(tag)])
     assert ours.SummaryMetadata(tag) == theirs.SummaryMetadata(tag)
 
 
