@@ -187,8 +187,8 @@ def test_make_grid_of_a_list_and_errors(rng):
 
 
 def test_missing_torchvision_names_say_what_exists():
-    with pytest.raises(AttributeError, match=r"no RandomCrop .*Compose, ToTensor, Normalize, Lambda.*Lambda\(function\)"):
-        transforms.RandomCrop
+    with pytest.raises(AttributeError, match=r"no RandomRotation .*Compose, ToTensor, Normalize, Lambda.*Lambda\(function\)"):
+        transforms.RandomRotation
     with pytest.raises(AttributeError, match="no CIFAR100 .*MNIST, FashionMNIST, CIFAR10"):
         datasets.CIFAR100
     with pytest.raises(AttributeError, match="no draw_bounding_boxes .*make_grid and save_image"):
