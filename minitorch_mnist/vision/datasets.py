@@ -26,7 +26,7 @@ from ..data.datasets.fetch import MNIST_MIRRORS, fetch_mnist, md5sum
 from ..data.datasets.mnist import CLASSES as MNIST_CLASSES, read_mnist
 from ..autograd.tensor import Tensor
 
-__all__ = ["VisionDataset", "MNIST", "FashionMNIST", "CIFAR10"]
+__all__ = ["VisionDataset", "MNIST", "FashionMNIST", "CIFAR10", "ImageFolder", "DatasetFolder"]
 
 NOT_FOUND = "Dataset not found. You can use download=True to download it"
 
@@ -53,10 +53,11 @@ class VisionDataset(Dataset):
 
     @property
     def __getitems__(self):
-        """Batched fetch, present only when the transforms can run on a whole batch (else AttributeError)."""
+        """Batched fetch, present only for datasets held as one array (MNIST, CIFAR10) whose transforms can run on a
+        whole batch (else AttributeError)."""
         batchable = self.transform is None or (callable(getattr(self.transform, "batchable", None))
                                                and self.transform.batchable())
-        if not batchable or self.target_transform is not None:
+        if not hasattr(self, "_images_at") or not batchable or self.target_transform is not None:
             raise AttributeError(f"{type(self).__name__} fetches item by item with transform {self.transform!r}")
         return self._batch
 
@@ -245,3 +246,6 @@ def __getattr__(name):
         raise AttributeError(f"minitorch_mnist.vision.datasets has no {name} (torchvision's has); it has "
                              f"{', '.join(__all__)}; any other data works as a Dataset subclass or a TensorDataset")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+from .folder import DatasetFolder, ImageFolder  # noqa: E402 (they build on VisionDataset, above)
