@@ -153,3 +153,23 @@ with SummaryWriter({str(tmp_path)!r}) as writer:
     events = accumulate(tmp_path)
     assert scalars(events, "loss") == [(0, 1.0), (1, 0.5), (2, pytest.approx(1 / 3))]
     assert events.Tensors("note/text_summary")[0].tensor_proto.string_val == [b"hello"]
+
+
+def test_add_embedding_writes_torchs_projector_files(tmp_path, rng, capsys):
+    features = rng.standard_normal((10, 4)).astype(np.float32)
+    images = rng.random((10, 1, 5, 5)).astype(np.float32)
+    labels = [f"class {k % 3}" for k in range(10)]
+    for lib, writer_class, name in ((mm, SummaryWriter, "ours"), (torch, TorchWriter, "theirs")):
+        with writer_class(tmp_path / name) as writer:
+            writer.add_embedding(lib.tensor(features), metadata=labels, label_img=lib.tensor(images))
+            writer.add_embedding(lib.tensor(features[:3]), metadata=[[1, "a"], [2, "b"], [3, "c"]],
+                                 metadata_header=["n", "letter"], global_step=2, tag="a/b")
+            writer.add_embedding(lib.tensor(features[:3]), global_step=2, tag="a/b")  # the folder exists: warns
+    assert capsys.readouterr().out.count("warning: Embedding dir exists") == 2
+    files = sorted(str(path.relative_to(tmp_path / "ours")) for path in (tmp_path / "ours").rglob("*")
+                   if path.is_file() and "tfevents" not in path.name)
+    assert files == sorted(str(path.relative_to(tmp_path / "theirs")) for path in (tmp_path / "theirs").rglob("*")
+                           if path.is_file() and "tfevents" not in path.name)
+    assert "projector_config.pbtxt" in files and "00000/default/sprite.png" in files
+    for file in files:
+        assert (tmp_path / "ours" / file).read_bytes() == (tmp_path / "theirs" / file).read_bytes(), file

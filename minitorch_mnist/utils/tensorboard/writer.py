@@ -8,9 +8,10 @@ files TensorBoard reads through TensorBoard's own EventFileWriter (summary.py bu
         writer.add_histogram("conv1.weight", model.conv1.weight, step)
         writer.add_figure("predictions", figure, step); writer.add_text("note", "...", step)
         writer.add_pr_curve("class 3", labels == 3, probabilities[:, 3], step)
+        writer.add_embedding(features, metadata=labels, label_img=images)   # for the projector (embedding.py)
 
-What needs torch's own graph or projector machinery (add_graph, add_embedding, add_hparams, ...) fails saying
-what to use instead.
+What needs torch's own graph machinery or is not implemented (add_graph, add_hparams, ...) fails saying what to
+use instead.
 """
 
 import os
@@ -18,12 +19,11 @@ import socket
 import time
 from datetime import datetime
 
-from . import summary
+from . import embedding, summary
 
 _NOT_HERE = {"add_graph": "the engine's graph is drawn by mm.viz.draw_graph(loss); for TensorBoard, export ONNX "
                           "with mm.onnx.export and open it in Netron",
              "add_onnx_graph": "export with mm.onnx.export and open the file in Netron",
-             "add_embedding": "log the vectors with add_histogram, or plot them with matplotlib and add_figure",
              "add_hparams": "log each hyperparameter with add_text and each metric with add_scalar",
              "add_custom_scalars": "group the scalars by tag prefix (loss/train, loss/test), which TensorBoard shows "
                                    "together",
@@ -128,6 +128,11 @@ class SummaryWriter:
         self._get_file_writer().add_summary(summary.pr_curve(tag, labels, predictions, num_thresholds, weights),
                                             _step(global_step), walltime)
 
+    def add_embedding(self, mat, metadata=None, label_img=None, global_step=None, tag="default",
+                      metadata_header=None):
+        """Vectors (N, D) for TensorBoard's projector, with their labels and (N, C, H, W) images (embedding.py)."""
+        embedding.add_embedding(self, mat, metadata, label_img, global_step, tag, metadata_header)
+
     def flush(self):
         for writer in (self.all_writers or {}).values():
             writer.flush()
@@ -151,8 +156,8 @@ class SummaryWriter:
             raise AttributeError(f"SummaryWriter.{name} is not supported by the engine (it needs torch's own "
                                  f"machinery); {_NOT_HERE[name]}")
         raise AttributeError(f"'SummaryWriter' object has no attribute {name!r} (it has add_scalar, add_scalars, "
-                             f"add_histogram, add_image, add_images, add_figure, add_text, add_pr_curve, flush, "
-                             f"close)")
+                             f"add_histogram, add_image, add_images, add_figure, add_text, add_pr_curve, "
+                             f"add_embedding, flush, close)")
 
 
 def _step(global_step):
