@@ -13,7 +13,7 @@ from op_parity import check_op
 from parity import outcome
 
 LAYERS = ["Linear", "Conv2d", "BatchNorm1d", "BatchNorm2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Dropout",
-          "Dropout2d", "LeakyReLU", "ReLU", "Flatten", "Unflatten", "Softmax", "LogSoftmax"]
+          "Dropout2d", "LeakyReLU", "ReLU", "Flatten", "Unflatten", "Softmax", "LogSoftmax", "Embedding"]
 
 
 @pytest.mark.parametrize("name", LAYERS)

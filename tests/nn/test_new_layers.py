@@ -89,3 +89,37 @@ def test_adaptive_avg_pool2d_matches_torch(output_size, shape, rng):
     ours, theirs = layer_pair("AdaptiveAvgPool2d", output_size)
     check_op(ours, theirs, [rng.standard_normal(shape)], rng, what=f"AdaptiveAvgPool2d({output_size})")
     gradcheck(ours, rng.standard_normal(shape))
+
+
+@pytest.mark.parametrize("padding_idx", [None, 0, -1])
+def test_embedding_matches_torch_forward_backward_and_repr(padding_idx, rng):
+    ours, theirs = layer_pair("Embedding", 6, 3, padding_idx=padding_idx)
+    assert repr(ours) == repr(theirs) and ours.padding_idx == theirs.padding_idx
+    if padding_idx is not None:
+        assert not ours.weight.array[ours.padding_idx].any()  # the padding row starts at zero, as torch's
+    weights = rng.standard_normal((6, 3))
+    ours.weight, theirs.weight = mm.nn.Parameter(mm.tensor(weights)), torch.nn.Parameter(torch.tensor(weights))
+    indices = np.array([[0, 5, 2, 5], [1, 0, 0, 3]])
+    out, expected = ours(mm.tensor(indices)), theirs(torch.tensor(indices))
+    np.testing.assert_array_equal(out.array, expected.detach().numpy())  # a lookup: exact
+    grad = rng.standard_normal(out.shape)
+    out.backward(mm.tensor(grad))
+    expected.backward(torch.tensor(grad))
+    # sums of at most 3 float64 upstream values per row: rounding only
+    np.testing.assert_allclose(ours.weight.grad.array, theirs.weight.grad.numpy(), rtol=1e-15, atol=1e-15)
+
+
+def test_embedding_from_pretrained_errors_and_unsupported_options():
+    weights = np.arange(6.0).reshape(3, 2)
+    ours = mm.nn.Embedding.from_pretrained(mm.tensor(weights))
+    theirs = torch.nn.Embedding.from_pretrained(torch.tensor(weights))
+    assert repr(ours) == repr(theirs) and ours.weight.requires_grad is theirs.weight.requires_grad is False
+    for m in (mm, torch):
+        with pytest.raises(AssertionError):
+            m.nn.Embedding(3, 2, padding_idx=5)
+        with pytest.raises(IndexError):
+            m.nn.Embedding(3, 2)(m.tensor([3]))
+        with pytest.raises(RuntimeError):
+            m.nn.Embedding(3, 2)(m.tensor([0.5]))
+    with pytest.raises(NotImplementedError, match="max_norm=1.0 is not supported"):
+        mm.nn.Embedding(3, 2, max_norm=1.0)
