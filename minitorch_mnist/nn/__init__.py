@@ -1,6 +1,7 @@
 """Layers, Module and Parameter, with torch.nn's names.
 
     module.py, parameter.py   Module (sub-modules, parameters, state_dict, hooks, train/eval) and Parameter
+    hooks.py                  RemovableHandle, what register_forward_hook returns
     functional.py             the stateless functions the layers call, and the losses (torch.nn.functional)
     init.py                   PyTorch's initialisations
     linear.py, conv.py, pool.py, activation.py, normalization.py, dropout.py, flatten.py, sparse.py   the layers

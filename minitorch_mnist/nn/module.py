@@ -14,6 +14,7 @@ import numpy as np
 from ..torch_api.device import check_device
 from ..autograd.function import no_grad
 from ..autograd.tensor import Tensor, parse_to
+from .hooks import RemovableHandle
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -322,26 +323,6 @@ class Module:
             return f"{type(self).__name__}({extra})"
         body = "\n  ".join(([extra] if extra else []) + lines)
         return f"{type(self).__name__}(\n  {body}\n)"
-
-
-class RemovableHandle:
-    """What register_forward_hook returns: remove() takes the hook out again (a second call does nothing)."""
-
-    _next_id = 0
-
-    def __init__(self, hooks):
-        self._hooks = hooks
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-
-    def remove(self):
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.remove()
 
 
 def _as_array(value):
