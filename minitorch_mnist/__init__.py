@@ -42,12 +42,13 @@ from .autograd.tensor import Size, Tensor
 
 from . import nn, optim
 from .summary import summary
-from .torch_api import accelerator, cuda, random
+from .torch_api import accelerator, backends, cuda, random
 
 import importlib as _importlib  # noqa: E402
 
-# torch.cuda, torch.accelerator and torch.random are modules in PyTorch: `import minitorch_mnist.cuda` finds these
-for _module in (accelerator, cuda, random):
+# torch.cuda, torch.accelerator, torch.backends (mps, cudnn, cuda: answered as a CPU-only build) and torch.random
+# are modules in PyTorch: `import minitorch_mnist.cuda` finds these
+for _module in (accelerator, backends, cuda, random):
     _sys.modules[f"{__name__}.{_module.__name__.rsplit('.', 1)[1]}"] = _module
 
 __all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary", "Tensor", "Size", "device",
@@ -55,7 +56,8 @@ __all__ = ["nn", "optim", "data", "viz", "onnx", "cuda", "accelerator", "summary
            "Generator", "default_generator", "get_default_dtype", "set_default_dtype", "promote_types", "dtype",
            "float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "uint16", "uint32", "uint64",
            "complex64", "complex128", "bool", "float", "double", "half", "long", "int", "short", "cfloat", "cdouble",
-           "set_printoptions", "utils", "vision", "save", "load", "get_num_threads", "set_num_threads"]
+           "set_printoptions", "utils", "vision", "save", "load", "get_num_threads", "set_num_threads",
+           "backends"]
 __all__ += _creation.__all__ + _sampling.__all__ + _functions.__all__ + _legacy.__all__
 
 from .torch_api.saving import load, save  # torch.save / torch.load  # noqa: E402

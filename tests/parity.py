@@ -45,3 +45,11 @@ def assert_same_accuracy(our_predictions, their_predictions, labels, what):
     disagree = int((ours != theirs).sum())
     gap = abs(int((ours == labels).sum()) - int((theirs == labels).sum()))
     assert gap <= 3 * np.sqrt(disagree), f"{what}: correct counts differ by {gap} over {disagree} disagreements"
+
+
+def outcome(fn):
+    """What fn() gives: its value, or the type of the exception it raises (to compare two frameworks' answers)."""
+    try:
+        return fn()
+    except Exception as error:  # noqa: BLE001 (the exception type is what is compared)
+        return type(error)

@@ -13,11 +13,15 @@ Two ways to build a batch:
     batch a tuple of them.
   - general: dataset[i] for each index, then collate_fn(list of samples) (default: default_collate, which stacks
     as torch's does and gives a list for tuple samples).
+An IterableDataset is read as a stream instead: batch_size samples at a time, in the order it yields them.
 """
+
+import warnings
 
 import numpy as np
 
 from .collate import default_collate
+from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler, epoch_order, numpy_generator
 from ..autograd.tensor import Tensor
 
@@ -36,6 +40,7 @@ class DataLoader:
     num_workers, pin_memory, timeout, worker_init_fn, prefetch_factor, persistent_workers, pin_memory_device,
     in_order: accepted so PyTorch code runs unchanged, without effect: loading happens in this process, batches
         stay in CPU memory, and no worker is started (so worker_init_fn is never called, as with num_workers=0).
+        pin_memory=True warns at each epoch, as torch does on a machine without an accelerator.
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
@@ -60,6 +65,12 @@ class DataLoader:
             generator = seed
         if sampler is not None and shuffle:
             raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
+        if isinstance(dataset, IterableDataset):  # a stream: no order to choose, as torch checks
+            for name, value in (("shuffle", shuffle if shuffle else None), ("sampler", sampler),
+                                ("batch_sampler", batch_sampler)):
+                if value is not None:
+                    raise ValueError(f"DataLoader with IterableDataset: expected unspecified {name} option, but got "
+                                     f"{name}={value!r}")
         if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None or drop_last):
             raise ValueError("DataLoader: batch_sampler option is mutually exclusive with batch_size, shuffle, "
                              "sampler, and drop_last")
@@ -83,12 +94,21 @@ class DataLoader:
         self.last_order = None  # the index array of the latest epoch, set by iter()
 
     def __len__(self):
-        """Number of batches in an epoch."""
+        """Number of batches in an epoch (an IterableDataset needs a __len__ of its own for this, as in torch)."""
+        if isinstance(self.dataset, IterableDataset):
+            n = len(self.dataset)
+            return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
         return len(BatchSampler(self.sampler, self.batch_size, self.drop_last))
 
     def __iter__(self):
+        if self.pin_memory:  # torch's warning on a machine without an accelerator, the engine's only kind
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+                          "memory won't be used.", UserWarning, stacklevel=2)
+        if isinstance(self.dataset, IterableDataset):
+            self.last_order = None  # a stream has no order of indices
+            return self._stream_batches()
         if self.batch_sampler is not None:
             batches = [np.asarray(list(batch), dtype=np.int64) for batch in self.batch_sampler]
             self.last_order = np.concatenate(batches) if batches else np.zeros(0, np.int64)
@@ -100,6 +120,18 @@ class DataLoader:
         count = len(order) // self.batch_size if self.drop_last else -(-len(order) // self.batch_size)
         for k in range(count):
             yield self._fetch(order[k * self.batch_size:(k + 1) * self.batch_size])
+
+    def _stream_batches(self):
+        """batch_size samples at a time from the dataset's iterator, collated; the last shorter batch unless
+        drop_last."""
+        batch = []
+        for sample in self.dataset:
+            batch.append(sample)
+            if len(batch) == self.batch_size:
+                yield (self.collate_fn or default_collate)(batch)
+                batch = []
+        if batch and not self.drop_last:
+            yield (self.collate_fn or default_collate)(batch)
 
     def _fetch(self, indices):
         if self.collate_fn is None and hasattr(self.dataset, "__getitems__"):
@@ -116,3 +148,8 @@ def _to_tensors(batch):
 
 def _to_tensor(field):
     return field if isinstance(field, Tensor) else Tensor(np.asarray(field))
+
+
+def get_worker_info():
+    """None: batches are loaded in this process (torch answers None there too; in a worker it describes it)."""
+    return None

@@ -4,6 +4,8 @@
     RandomSampler(data_source, replacement=False, num_samples=None, generator=None)
                                                     a fresh permutation each epoch (or draws with replacement)
     SubsetRandomSampler(indices, generator=None)    the given indices in a fresh random order each epoch
+    WeightedRandomSampler(weights, num_samples, replacement=True, generator=None)
+                                                    indices drawn with probability proportional to weights
     BatchSampler(sampler, batch_size, drop_last)    lists of indices, one per batch
 
 A sampler is any iterable of ints with a length: a plain list works too. The random ones draw from a NumPy
@@ -14,7 +16,10 @@ both frameworks the same order, give both the same list of indices.
 
 import numpy as np
 
+from ..autograd.tensor import Tensor
 from ..torch_api import random
+
+
 def numpy_generator(generator=None):
     """The np.random.Generator a sampler draws from.
 
@@ -108,6 +113,37 @@ class SubsetRandomSampler(Sampler):
 
     def order(self):
         return self.indices[self.rng.permutation(len(self.indices))]
+
+    def __iter__(self):
+        return iter(self.order().tolist())
+
+
+class WeightedRandomSampler(Sampler):
+    """num_samples indices drawn with probability proportional to weights (with replacement by default), a fresh
+    draw each epoch; e.g. weights = 1 / class_count[label] balances the classes."""
+
+    def __init__(self, weights, num_samples, replacement=True, generator=None):
+        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError(f"replacement should be a boolean value, but got replacement={replacement}")
+        weights = weights.array if hasattr(weights, "array") else np.asarray(weights, dtype=np.float64)
+        if weights.ndim != 1:
+            raise ValueError(f"weights should be a 1d sequence but given weights have shape {tuple(weights.shape)}")
+        if not replacement and num_samples > len(weights):
+            raise RuntimeError(f"cannot sample n_sample > prob_dist.size(-1) samples without replacement "
+                               f"(num_samples={num_samples}, {len(weights)} weights)")
+        self.weights = Tensor(weights.astype(np.float64))
+        self.num_samples, self.replacement, self.generator = num_samples, replacement, generator
+        self.rng = numpy_generator(generator)
+
+    def __len__(self):
+        return self.num_samples
+
+    def order(self):
+        weights = self.weights.array
+        return self.rng.choice(len(weights), self.num_samples, replace=self.replacement,
+                               p=weights / weights.sum()).astype(np.int64)
 
     def __iter__(self):
         return iter(self.order().tolist())

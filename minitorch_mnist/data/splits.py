@@ -1,7 +1,7 @@
 """Splitting a dataset: random_split (torch.utils.data's rules) and stratified_split (a train/validation split
 that keeps each class's share).
 
-    train, val = random_split(dataset, [0.9, 0.1], generator_seed=0)          # two Subsets
+    train, val = random_split(dataset, [0.9, 0.1], generator=torch.Generator().manual_seed(0))  # two Subsets
     train_idx, val_idx = stratified_split(mnist, val_fraction=0.1, seed=0)     # two index arrays
     train, val = Subset(mnist, train_idx), Subset(mnist, val_idx)
 
@@ -15,23 +15,28 @@ import warnings
 
 import numpy as np
 
-from ..torch_api import random
 from .dataset import Subset
+from .sampler import numpy_generator
 
 
-def random_split(dataset, lengths, generator_seed=None):
-    """Disjoint random Subsets of `dataset` of the given lengths, like torch.utils.data.random_split.
+def random_split(dataset, lengths, generator=None, *, generator_seed=None):
+    """Disjoint random Subsets of `dataset` of the given lengths, like torch.utils.data.random_split; each Subset's
+    indices are a list of ints, as torch's.
 
     lengths: ints that sum to len(dataset), or fractions that sum to 1. Fractions become floor(fraction * n)
         each, and the samples left over go one each to the parts in order (part 0, 1, ...), as in torch.
-    generator_seed: seeds the permutation; None draws the seed from the engine's global generator
-        (mm.manual_seed makes that reproducible too).
+    generator: where the permutation comes from: None (the engine's global generator, so mm.manual_seed makes it
+        reproducible), a torch-like generator (torch.Generator().manual_seed(42): its seed seeds the permutation), an
+        np.random.Generator or an int seed. generator_seed: the engine's older name for an int seed.
     """
+    if generator_seed is not None:
+        if generator is not None:
+            raise ValueError("random_split: give generator= or generator_seed=, not both")
+        generator = generator_seed
     n = len(dataset)
     lengths = _lengths(list(lengths), n)
-    seed = generator_seed if generator_seed is not None else int(random.generator().integers(2**63))
-    order = np.random.default_rng(seed).permutation(n)
-    ends = np.cumsum(lengths)
+    order = numpy_generator(generator).permutation(n).tolist()
+    ends = np.cumsum(lengths).tolist()
     return [Subset(dataset, order[end - length:end]) for end, length in zip(ends, lengths, strict=True)]
 
 

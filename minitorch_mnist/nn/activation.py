@@ -1,5 +1,7 @@
-"""Activation layers: ReLU, Sigmoid, Tanh, Softmax, LogSoftmax, and Identity (torch.nn's names and reprs)."""
+"""Activation layers: ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, and Identity (torch.nn's names and
+reprs)."""
 
+from ..torch_api.tensor_functions import where
 from . import functional as F
 from .module import Module
 
@@ -66,3 +68,18 @@ class LogSoftmax(Module):
 
     def extra_repr(self):
         return f"dim={self.dim}"
+
+
+class LeakyReLU(Module):
+    """y = x where x > 0, else negative_slope * x (so dy/dx = negative_slope at 0, as in PyTorch); inplace=True gives
+    the same values, computed out of place."""
+
+    def __init__(self, negative_slope=0.01, inplace=False):
+        super().__init__()
+        self.negative_slope, self.inplace = negative_slope, inplace
+
+    def forward(self, input):
+        return where(input > 0, input, input * self.negative_slope)
+
+    def extra_repr(self):
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")

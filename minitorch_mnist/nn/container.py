@@ -1,6 +1,7 @@
 """Sequential, ModuleList and ModuleDict: run sub-modules in order, or hold them in a list or a dict so that parameters(), state_dict(),
 train()/eval() and to() see them (a plain Python list would hide them), with torch.nn's methods and reprs."""
 
+import operator
 from collections import OrderedDict
 
 from .module import Module
@@ -135,7 +136,11 @@ class ModuleDict(Module):
 
 
 class Sequential(Module):
-    """Run the given modules in order; Sequential(a, b) or Sequential(OrderedDict(name=module))."""
+    """Run the given modules in order; Sequential(a, b) or Sequential(OrderedDict(name=module)).
+
+    Indexing, slicing (a Sequential keeping the names), assignment, del, append, insert, extend, pop and + work
+    as torch.nn.Sequential's: del, insert and pop number the modules 0, 1, ... again.
+    """
 
     def __init__(self, *modules):
         super().__init__()
@@ -151,8 +156,68 @@ class Sequential(Module):
             input = module(input)
         return input
 
+    def _key(self, index):
+        """The name of the module at position `index` (negative counts from the end), as PyTorch checks it."""
+        index = operator.index(index)
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} is out of range")
+        return list(self._modules)[index % len(self)]
+
     def __getitem__(self, index):
-        return list(self._modules.values())[index]
+        if isinstance(index, slice):
+            return type(self)(OrderedDict(list(self._modules.items())[index]))
+        return self._modules[self._key(index)]
+
+    def __setitem__(self, index, module):
+        setattr(self, self._key(index), module)
+
+    def __delitem__(self, index):
+        keys = list(self._modules)[index] if isinstance(index, slice) else [self._key(index)]
+        for key in keys:
+            del self._modules[key]
+        self._renumber(list(self._modules.values()))
+
+    def _renumber(self, modules):
+        self._modules.clear()
+        for position, module in enumerate(modules):
+            self._modules[str(position)] = module
 
     def __len__(self):
         return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __add__(self, other):
+        if not isinstance(other, Sequential):
+            raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
+        return Sequential(*self, *other)
+
+    def __iadd__(self, other):
+        if not isinstance(other, Sequential):
+            raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
+        return self.extend(list(other))
+
+    def append(self, module):
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index, module):
+        if not isinstance(module, Module):
+            raise AssertionError(f"module should be of type: {Module}")
+        if not -len(self) <= index <= len(self):
+            raise IndexError(f"Index out of range: {index}")
+        modules = list(self._modules.values())
+        modules.insert(index, module)
+        self._renumber(modules)
+        return self
+
+    def pop(self, index):
+        module = self[index]
+        del self[index]
+        return module

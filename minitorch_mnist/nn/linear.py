@@ -2,21 +2,23 @@
 
 import numpy as np
 
-from ..autograd import dtypes
 from . import functional as F
 from . import init
 from .module import Module
-from .parameter import Parameter
+from .parameter import Parameter, layer_dtype
 
 class Linear(Module):
     """y = x @ W^T + b with W of shape (out_features, in_features)."""
 
-    def __init__(self, in_features, out_features, bias=True, dtype=None):
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
-        dtype = dtypes.as_numpy(dtype, dtypes.get_default_dtype())  # None: the default dtype, as in PyTorch
+        dtype = layer_dtype(device, dtype)  # None: the default dtype (float32 unless set_default_dtype changed it)
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
         self.register_parameter("bias", Parameter(np.empty(out_features, dtype=dtype)) if bias else None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
         init.default_layer_init_(self.weight, self.bias)
 
     def forward(self, input):

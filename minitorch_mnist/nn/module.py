@@ -15,6 +15,7 @@ from ..autograd import dtypes
 from ..torch_api.device import check_device
 from ..autograd.function import no_grad
 from ..autograd.tensor import Tensor, parse_to
+from .hooks import RemovableHandle
 from .parameter import Parameter
 
 
@@ -38,19 +39,33 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers", set())  # buffer names left out of state_dict
 
     # ---- registration ----
     def __setattr__(self, name, value):
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"cannot assign {name!r} before Module.__init__() is called")
-        for store in (self._parameters, self._buffers, self._modules):
-            store.pop(name, None)
-        if isinstance(value, Parameter):
-            self._parameters[name] = value
-        elif isinstance(value, Module):
-            self._modules[name] = value
+        if isinstance(value, (Parameter, Module)):  # register it, replacing whatever had that name
+            self.__dict__.pop(name, None)
+            for store in (self._parameters, self._buffers, self._modules):
+                store.pop(name, None)
+            store = self._parameters if isinstance(value, Parameter) else self._modules
+            store[name] = value
+        elif name in self._parameters or name in self._modules or name in self._buffers:
+            self._reassign(name, value)  # a registered name keeps its kind
         else:
             object.__setattr__(self, name, value)
+
+    def _reassign(self, name, value):
+        """PyTorch's rule for a registered name given a value that is no Parameter or Module: None (an absent
+        parameter, like bias=False, or an absent child), or for a buffer any Tensor; anything else is a TypeError."""
+        kinds = [(self._parameters, "parameter", "torch.nn.Parameter or None"),
+                 (self._modules, "child module", "torch.nn.Module or None"),
+                 (self._buffers, "buffer", "torch.Tensor or None")]
+        store, what, expected = next(kind for kind in kinds if name in kind[0])
+        if value is not None and not (store is self._buffers and isinstance(value, Tensor)):
+            raise TypeError(f"cannot assign '{type(value).__name__}' as {what} '{name}' ({expected} expected)")
+        store[name] = value
 
     def __getattr__(self, name):
         # only reached when normal lookup fails: registered things, else a real AttributeError (never None)
@@ -64,6 +79,7 @@ class Module:
         for store in (self._parameters, self._buffers, self._modules):
             if name in store:
                 del store[name]
+                self._non_persistent_buffers.discard(name)
                 return
         object.__delattr__(self, name)
 
@@ -74,15 +90,58 @@ class Module:
         else:
             setattr(self, name, parameter)
 
-    def register_buffer(self, name, tensor):
-        """State that is saved in state_dict but not trained (e.g. BatchNorm running statistics)."""
-        for store in (self._parameters, self._modules):
-            store.pop(name, None)
-        self.__dict__.pop(name, None)
-        self._buffers[name] = tensor if tensor is None or isinstance(tensor, Tensor) else Tensor(np.asarray(tensor))
+    def register_buffer(self, name, tensor, persistent=True):
+        """State that is not trained (e.g. BatchNorm running statistics); in state_dict unless persistent=False."""
+        if not isinstance(name, str):
+            raise TypeError(f"buffer name should be a string. Got {type(name).__name__}")
+        if "." in name or name == "":
+            raise KeyError('buffer name can\'t contain "."' if name else 'buffer name can\'t be empty string ""')
+        if hasattr(self, name) and name not in self._buffers:
+            raise KeyError(f"attribute '{name}' already exists")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' "
+                            f"(torch Tensor or None required)")
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers.discard(name)
+        else:
+            self._non_persistent_buffers.add(name)
 
     def add_module(self, name, module):
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        if not isinstance(name, str):
+            raise TypeError(f"module name should be a string. Got {type(name).__name__}")
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"attribute '{name}' already exists")
+        if "." in name or name == "":
+            raise KeyError(f'module name can\'t contain ".", got: {name}' if name
+                           else 'module name can\'t be empty string ""')
         self._modules[name] = module
+
+    register_module = add_module
+
+    def get_submodule(self, target):
+        """The sub-module at a dotted path such as "features.0" ("" is the module itself)."""
+        module = self
+        for part in target.split(".") if target else []:
+            if part not in module._modules or module._modules[part] is None:
+                raise AttributeError(f"{type(module).__name__} has no attribute `{part}`")
+            module = module._modules[part]
+        return module
+
+    def get_parameter(self, target):
+        return self._get_member(target, "_parameters")
+
+    def get_buffer(self, target):
+        return self._get_member(target, "_buffers")
+
+    def _get_member(self, target, store_name):
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if name not in getattr(module, store_name):
+            raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
+        return getattr(module, store_name)[name]
 
     # ---- calling ----
     def __call__(self, *args, **kwargs):
@@ -112,54 +171,72 @@ class Module:
         return handle
 
     # ---- walking the tree ----
-    def named_modules(self, prefix=""):
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """(dotted name, module) for this module and all below it, depth first; a module reached twice is
+        given once (under its first name) unless remove_duplicate=False."""
+        if memo is None:
+            memo = set()
+        if remove_duplicate:
+            if self in memo:
+                return
+            memo.add(self)
         yield prefix, self
         for name, child in self._modules.items():
             if child is not None:
-                yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+                yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
     def modules(self):
         for _, module in self.named_modules():
             yield module
 
     def named_children(self):
+        seen = set()
         for name, child in self._modules.items():
-            if child is not None:
+            if child is not None and child not in seen:
+                seen.add(child)
                 yield name, child
 
     def children(self):
         for _, child in self.named_children():
             yield child
 
-    def _named_members(self, store_name, recurse):
+    def apply(self, fn):
+        """fn(module) for every sub-module (children first, depth first) and then this one; returns self."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def _named_members(self, store_name, prefix, recurse, remove_duplicate):
         seen = set()
-        modules = self.named_modules() if recurse else [("", self)]
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
         for module_prefix, module in modules:
             for name, member in getattr(module, store_name).items():
-                if member is None or id(member) in seen:
+                if member is None or (remove_duplicate and id(member) in seen):
                     continue
                 seen.add(id(member))
                 yield (f"{module_prefix}.{name}" if module_prefix else name), member
 
-    def named_parameters(self, prefix="", recurse=True):
-        for name, parameter in self._named_members("_parameters", recurse):
-            yield (f"{prefix}.{name}" if prefix else name), parameter
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
         for _, parameter in self.named_parameters(recurse=recurse):
             yield parameter
 
-    def named_buffers(self, recurse=True):
-        yield from self._named_members("_buffers", recurse)
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
-        for _, buffer in self.named_buffers(recurse):
+        for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
     # ---- modes and gradients ----
     def train(self, mode=True):
+        if not isinstance(mode, bool):
+            raise ValueError("training mode is expected to be boolean")
         for module in self.modules():
-            object.__setattr__(module, "training", bool(mode))
+            object.__setattr__(module, "training", mode)
         return self
 
     def eval(self):
@@ -205,15 +282,22 @@ class Module:
         return self.to(np.float64)
 
     # ---- saving and loading ----
-    def state_dict(self):
-        """{name: Tensor} for every parameter and buffer, in registration order, as PyTorch: detached tensors
-        sharing memory with the model (copy them, e.g. with clone(), to keep a snapshot)."""
-        state = OrderedDict()
-        for module_prefix, module in self.named_modules():
+    def _state_items(self):
+        """(dotted name, tensor) of every parameter and persistent buffer, in registration order; a module
+        shared by two names appears under both (PyTorch's state_dict rule)."""
+        for module_prefix, module in self.named_modules(remove_duplicate=False):
             for store in (module._parameters, module._buffers):
                 for name, tensor in store.items():
-                    if tensor is not None:
-                        state[f"{module_prefix}.{name}" if module_prefix else name] = tensor.detach()
+                    if tensor is not None and not (store is module._buffers and name in module._non_persistent_buffers):
+                        yield (f"{module_prefix}.{name}" if module_prefix else name), tensor
+
+    def state_dict(self, *, destination=None, prefix="", keep_vars=False):
+        """{name: Tensor} for every parameter and persistent buffer, in registration order, as PyTorch: detached
+        tensors sharing memory with the model (copy them, e.g. with clone(), to keep a snapshot); keep_vars=True
+        gives the parameters themselves. Names start with `prefix`; `destination` is filled and returned."""
+        state = OrderedDict() if destination is None else destination
+        for name, tensor in self._state_items():
+            state[prefix + name] = tensor if keep_vars else tensor.detach()
         return state
 
     def load_state_dict(self, state_dict, strict=True):
@@ -222,12 +306,7 @@ class Module:
         Like PyTorch: shape mismatches always raise; missing/unexpected keys raise when strict, and are
         returned as (missing_keys, unexpected_keys) otherwise. Nothing is changed if anything raises.
         """
-        own = {}
-        for module_prefix, module in self.named_modules():
-            for store in (module._parameters, module._buffers):
-                for name, tensor in store.items():
-                    if tensor is not None:
-                        own[f"{module_prefix}.{name}" if module_prefix else name] = tensor
+        own = dict(self._state_items())
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict if key not in own]
         incoming = {key: _as_array(value) for key, value in state_dict.items() if key in own}
@@ -256,26 +335,6 @@ class Module:
             return f"{type(self).__name__}({extra})"
         body = "\n  ".join(([extra] if extra else []) + lines)
         return f"{type(self).__name__}(\n  {body}\n)"
-
-
-class RemovableHandle:
-    """What register_forward_hook returns: remove() takes the hook out again (a second call does nothing)."""
-
-    _next_id = 0
-
-    def __init__(self, hooks):
-        self._hooks = hooks
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-
-    def remove(self):
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.remove()
 
 
 def _as_array(value):

@@ -7,19 +7,18 @@ train(): normalise with the batch's statistics and update the running ones; eval
 
 import numpy as np
 
-from ..autograd import dtypes
 from ..autograd.function import no_grad
 from ..autograd.tensor import Tensor
 from . import functional as F
 from .module import Module
-from .parameter import Parameter
+from .parameter import Parameter, layer_dtype
 
 
 class _BatchNorm(Module):
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, *,
-                 bias=True, dtype=None):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None,
+                 dtype=None, *, bias=True):
         super().__init__()
-        dtype = dtypes.as_numpy(dtype, dtypes.get_default_dtype())  # None: the default dtype, as in PyTorch
+        dtype = layer_dtype(device, dtype)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:

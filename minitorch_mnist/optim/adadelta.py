@@ -13,7 +13,7 @@ State per parameter: "step" (a Python int), "square_avg" (v) and "acc_delta" (u)
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_flags
 
 
 class Adadelta(Optimizer):
@@ -28,17 +28,15 @@ class Adadelta(Optimizer):
             raise ValueError(f"Invalid epsilon value: {eps}")
         if not 0.0 <= weight_decay:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if capturable or differentiable:
-            raise ValueError("Adadelta: capturable and differentiable are CUDA-graph and autograd-through-the-step "
-                             "options that the engine does not have; leave them False")
-        # Python floats keep float32 parameters float32 (a NumPy float64 scalar would promote them)
-        defaults = dict(lr=float(lr), rho=float(rho), eps=float(eps), weight_decay=float(weight_decay),
-                        maximize=bool(maximize), foreach=foreach, capturable=False, differentiable=False)
+        check_flags("Adadelta", foreach, None, differentiable, capturable)
+        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize, foreach=foreach,
+                        capturable=False, differentiable=False)
         super().__init__(params, defaults)
 
     def step(self):
         for group in self.param_groups:
-            lr, rho, eps, weight_decay = group["lr"], group["rho"], group["eps"], group["weight_decay"]
+            # Python floats, whatever was given (a NumPy float64 would compute float32 parameters in float64)
+            lr, rho, eps, weight_decay = (float(group[key]) for key in ("lr", "rho", "eps", "weight_decay"))
             for parameter in group["params"]:
                 if parameter.grad is None:
                     continue

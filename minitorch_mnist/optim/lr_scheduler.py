@@ -4,6 +4,8 @@ A scheduler changes group["lr"] in its optimizer's parameter groups; call its st
 after the epoch's optimizer.step() calls:
 
     scheduler = StepLR(optimizer, step_size=30, gamma=0.1)        # lr 0.05 -> 0.005 after 30 epochs -> ...
+    (the other schedules, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, MultiplicativeLR, LinearLR,
+    ConstantLR and OneCycleLR, are in lr_schedules.py and reached from here, torch's module path)
     for epoch in range(epochs):
         train(...)                                                # optimizer.step() per batch
         scheduler.step()                                          # ReduceLROnPlateau: scheduler.step(val_loss)
@@ -13,15 +15,41 @@ state_dict() holds plain numbers, strings and lists only (no arrays, no optimize
 
 import math
 import numbers
+import warnings
 
 from .optimizer import Optimizer
+
+
+STEP_ORDER_WARNING = (
+    "Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call "
+    "them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will result in "
+    "PyTorch skipping the first value of the learning rate schedule. See more details at "
+    "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate")
+
+
+def _count_steps(optimizer):
+    """Make optimizer.step() note that it ran (optimizer._opt_called), as PyTorch's schedulers do, so the first
+    scheduler.step() can warn when it comes before any optimizer.step()."""
+    if getattr(optimizer.step, "_noted_by_scheduler", False):
+        return
+    step = optimizer.step
+
+    def noted_step(*args, **kwargs):
+        optimizer._opt_called = True
+        return step(*args, **kwargs)
+
+    noted_step._noted_by_scheduler = True
+    optimizer.step = noted_step
 
 
 class LRScheduler:
     """Base: owns the optimizer, records base_lrs (group["initial_lr"]) and the lrs after each step.
 
-    A subclass defines get_lr(): the lrs for epoch self.last_epoch, computed from the current ones.
+    A subclass defines get_lr(): the lrs for epoch self.last_epoch, computed from the current ones (as PyTorch's
+    chainable form, so the floating-point sequence is torch's); self._is_initial is True during the first step.
     """
+
+    _is_initial = False
 
     def __init__(self, optimizer, last_epoch=-1):
         if not isinstance(optimizer, Optimizer):
@@ -37,9 +65,18 @@ class LRScheduler:
                                    f"at last_epoch={last_epoch}; load the optimizer's state_dict first")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
-        self.step()  # epoch 0 (or the epoch after last_epoch): sets the lrs for it
+        _count_steps(optimizer)
+        self._step_count = 0
+        self._is_initial = True  # get_lr() knows this first step only sets the starting lrs
+        try:
+            self.step()  # epoch 0 (or the epoch after last_epoch): sets the lrs for it
+        finally:
+            del self._is_initial  # back to the class's False (and out of state_dict)
 
     def step(self):
+        self._step_count += 1
+        if self._step_count == 2 and not getattr(self.optimizer, "_opt_called", False):
+            warnings.warn(STEP_ORDER_WARNING, UserWarning, stacklevel=2)
         self.last_epoch += 1
         for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
             group["lr"] = lr
@@ -56,8 +93,10 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict):
         """Restore the attributes saved by state_dict(). Keys this class does not use (a PyTorch scheduler's
-        bookkeeping such as _step_count) are ignored; missing ones are an error and nothing changes."""
+        bookkeeping such as _get_lr_called_within_step) are ignored; missing ones are an error and nothing changes."""
         own = self.state_dict()
+        # _step_count is absent from the engine's older checkpoints
+        state_dict = {"_step_count": getattr(self, "_step_count", 0), **state_dict}
         missing = [key for key in own if key not in state_dict]
         if missing:
             raise KeyError(f"{type(self).__name__}.load_state_dict: the saved state lacks {missing}")
@@ -164,3 +203,11 @@ class ReduceLROnPlateau(LRScheduler):
         if self.threshold_mode == "rel":
             return a > best * (self.threshold + 1.0)
         return a > best + self.threshold
+
+
+# the other schedules, after the base class they build on; this module is torch.optim.lr_scheduler's path
+from .lr_schedules import (ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR,  # noqa: E402
+                           MultiplicativeLR, MultiStepLR, OneCycleLR)
+
+__all__ = ["LRScheduler", "StepLR", "ReduceLROnPlateau", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
+           "LambdaLR", "MultiplicativeLR", "LinearLR", "ConstantLR", "OneCycleLR"]

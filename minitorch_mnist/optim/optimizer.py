@@ -14,6 +14,25 @@ import numpy as np
 from ..autograd.tensor import Tensor
 
 
+# the hyperparameters that only select a variant or an implementation (torch fills them in when loading, too)
+FLAGS = ("amsgrad", "maximize", "foreach", "capturable", "differentiable", "fused", "decoupled_weight_decay")
+
+
+def check_flags(name, foreach=None, fused=None, differentiable=False, capturable=False):
+    """PyTorch's implementation flags. foreach and fused only choose how torch loops over the parameters: they
+    are kept in the defaults (so param_groups, state_dict and the repr hold torch's keys) and the arithmetic is the
+    same. differentiable (autograd through the step) and capturable (CUDA graphs, which torch refuses for CPU
+    parameters) cannot be honoured and raise."""
+    if foreach and fused:
+        raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+    if differentiable:
+        raise NotImplementedError(f"{name}: differentiable=True (autograd through the optimizer step) is not "
+                                  f"supported by the engine")
+    if capturable:
+        raise AssertionError(f"{name}: If capturable=True, params and state_steps must be on supported devices: "
+                             f"['cuda', 'xpu', 'hpu', 'privateuseone'] (the engine has the CPU only)")
+
+
 class Optimizer:
     def __init__(self, params, defaults):
         if isinstance(params, Tensor):
@@ -45,6 +64,14 @@ class Optimizer:
         for name, default in self.defaults.items():
             group.setdefault(name, default)
         self.param_groups.append(group)
+
+    def __repr__(self):
+        """PyTorch's form: the class name, then each group's hyperparameters in sorted order."""
+        text = f"{type(self).__name__} ("
+        for index, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {index}\n"
+            text += "".join(f"    {key}: {group[key]}\n" for key in sorted(group) if key != "params")
+        return text + ")"
 
     def zero_grad(self, set_to_none=True):
         """Clear the gradients that backward() accumulated (PyTorch's default: set them to None)."""
@@ -95,6 +122,8 @@ class Optimizer:
             if len(saved_params) != len(group["params"]):
                 raise ValueError(f"{name}.load_state_dict: parameter group {g} has {len(saved_params)} parameters "
                                  f"in the saved state but {len(group['params'])} in this optimizer")
+            # PyTorch's implementation flags may be absent (older checkpoints): they take this optimizer's defaults
+            saved = {**{key: self.defaults[key] for key in FLAGS if key in self.defaults}, **saved}
             missing = [key for key in self.defaults if key not in saved]
             if missing:
                 raise ValueError(f"{name}.load_state_dict: saved parameter group {g} lacks {missing} "

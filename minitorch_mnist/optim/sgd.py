@@ -1,6 +1,7 @@
 """Stochastic gradient descent with momentum, dampening, weight decay and Nesterov, exactly as torch.optim.SGD.
 
 For each parameter p with gradient g, at every step:
+    g = -g                                    (maximize=True only)
     g = g + weight_decay * p
     buf = g                                   (first step)
     buf = momentum * buf + (1 - dampening) * g   (later steps)
@@ -15,11 +16,12 @@ expressions, and numba_optim.py (the default backend) applies them in one pass o
 import numpy as np
 
 from .. import kernels
-from .optimizer import Optimizer
+from .optimizer import Optimizer, check_flags
 
 
 class SGD(Optimizer):
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False):
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False,
+                 foreach=None, differentiable=False, fused=None):
         # PyTorch's checks and messages
         if lr < 0:
             raise ValueError(f"Invalid learning rate: {lr}")
@@ -30,9 +32,9 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError(f"Nesterov momentum requires a momentum > 0 and zero dampening, "
                              f"got momentum={momentum}, dampening={dampening}")
-        # Python floats keep float32 parameters float32 (a NumPy float64 scalar would promote them)
-        defaults = dict(lr=float(lr), momentum=float(momentum), dampening=float(dampening),
-                        weight_decay=float(weight_decay), nesterov=bool(nesterov))
+        check_flags("SGD", foreach, fused, differentiable)
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov,
+                        maximize=maximize, foreach=foreach, differentiable=False, fused=fused)
         super().__init__(params, defaults)
 
     def step(self):
@@ -45,6 +47,8 @@ class SGD(Optimizer):
                     continue
                 weights = parameter.array  # the parameter's values, updated in place
                 grad = parameter.grad.array  # read only: the parameter's .grad stays as backward left it
+                if group["maximize"]:
+                    grad = -grad  # ascend: step along the gradient
                 buffer, first_step = None, False
                 if momentum != 0:
                     state = self.state.setdefault(parameter, {})

@@ -2,7 +2,7 @@
 
     minitorch_mnist.utils.data          the engine's data package (minitorch_mnist.data) under torch's path:
                                         DataLoader, Dataset, TensorDataset, Subset, random_split, samplers, ...
-    minitorch_mnist.utils.tensorboard   SummaryWriter (imported on first use: it needs tensorboardX)
+    minitorch_mnist.utils.tensorboard   SummaryWriter (imported on first use: it needs the tensorboard package)
 """
 
 import sys

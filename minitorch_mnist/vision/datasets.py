@@ -5,8 +5,8 @@ read by the engine's own readers (data/datasets/idx.py, safe_pickle.py) and fetc
     image, label = train_set[0]          # a float32 Tensor (1, 28, 28) and an int
 
 Files live where torchvision keeps them (ROOT/MNIST/raw, ROOT/FashionMNIST/raw, ROOT/cifar-10-batches-py), so
-torchvision reads the same files. Without a transform an image is a uint8 NumPy array, H x W (MNIST) or
-H x W x 3 (CIFAR10), where torchvision gives a PIL image (PIL is not a dependency here); ToTensor takes either.
+torchvision reads the same files. Without a transform an image is a PIL image (mode L for MNIST, RGB for CIFAR10),
+as torchvision gives it (Pillow comes with matplotlib); ToTensor takes it, or a NumPy array.
 
 When the transform is made only of ToTensor and Normalize (or is None) and there is no target_transform, a
 dataset also fetches whole batches (__getitems__), so a DataLoader epoch costs a few NumPy calls per batch.
@@ -26,7 +26,7 @@ from ..data.datasets.fetch import MNIST_MIRRORS, fetch_mnist, md5sum
 from ..data.datasets.mnist import CLASSES as MNIST_CLASSES, read_mnist
 from ..autograd.tensor import Tensor
 
-__all__ = ["VisionDataset", "MNIST", "FashionMNIST", "CIFAR10"]
+__all__ = ["VisionDataset", "MNIST", "FashionMNIST", "CIFAR10", "ImageFolder", "DatasetFolder"]
 
 NOT_FOUND = "Dataset not found. You can use download=True to download it"
 
@@ -42,6 +42,9 @@ class VisionDataset(Dataset):
         self.transform, self.target_transform = transform, target_transform
 
     def _item(self, image, target):
+        from PIL import Image  # Pillow: matplotlib, a dependency of the engine, requires it
+
+        image = Image.fromarray(image)  # a PIL image (mode L or RGB), as torchvision hands it to the transform
         if self.transform is not None:
             image = self.transform(image)
         if self.target_transform is not None:
@@ -50,10 +53,11 @@ class VisionDataset(Dataset):
 
     @property
     def __getitems__(self):
-        """Batched fetch, present only when the transforms can run on a whole batch (else AttributeError)."""
+        """Batched fetch, present only for datasets held as one array (MNIST, CIFAR10) whose transforms can run on a
+        whole batch (else AttributeError)."""
         batchable = self.transform is None or (callable(getattr(self.transform, "batchable", None))
                                                and self.transform.batchable())
-        if not batchable or self.target_transform is not None:
+        if not hasattr(self, "_images_at") or not batchable or self.target_transform is not None:
             raise AttributeError(f"{type(self).__name__} fetches item by item with transform {self.transform!r}")
         return self._batch
 
@@ -61,12 +65,30 @@ class VisionDataset(Dataset):
         images, targets = self._images_at(indices), self._targets_at(indices)
         return (images if self.transform is None else self.transform.apply_batch(images)), targets
 
+    def extra_repr(self):
+        """The dataset's own lines in the repr: the split, for the datasets that have one."""
+        return f"Split: {'Train' if self.train else 'Test'}" if hasattr(self, "train") else ""
+
     def __repr__(self):
-        lines = [f"Dataset {type(self).__name__}", f"    Number of datapoints: {len(self)}",
-                 f"    Root location: {self.root}", f"    Split: {'Train' if self.train else 'Test'}"]
-        if self.transform is not None:
-            lines.append(f"    Transform: {self.transform!r}")
-        return "\n".join(lines)
+        """torchvision's form, including its quirk: the transforms' block is one line of the body, so only its
+        first line ("StandardTransform") is indented."""
+        body = [f"Number of datapoints: {len(self)}"] + ([f"Root location: {self.root}"] if self.root is not None
+                                                          else [])
+        body += self.extra_repr().splitlines()
+        if self.transform is not None or self.target_transform is not None:
+            body.append(_standard_transform_repr(self.transform, self.target_transform))
+        return "\n".join([f"Dataset {type(self).__name__}"] + ["    " + line for line in body])
+
+
+def _standard_transform_repr(transform, target_transform):
+    """What torchvision's StandardTransform prints: its name, then each transform after a heading, continuation
+    lines aligned under the first."""
+    lines = ["StandardTransform"]
+    for head, function in (("Transform: ", transform), ("Target transform: ", target_transform)):
+        if function is not None:
+            text = repr(function).splitlines()
+            lines += [head + text[0]] + [" " * len(head) + line for line in text[1:]]
+    return "\n".join(lines)
 
 
 class MNIST(VisionDataset):
@@ -224,3 +246,6 @@ def __getattr__(name):
         raise AttributeError(f"minitorch_mnist.vision.datasets has no {name} (torchvision's has); it has "
                              f"{', '.join(__all__)}; any other data works as a Dataset subclass or a TensorDataset")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+from .folder import DatasetFolder, ImageFolder  # noqa: E402 (they build on VisionDataset, above)

@@ -1,4 +1,5 @@
-"""torchvision.transforms' basics: Compose, ToTensor, Normalize, Lambda, with torchvision's arithmetic.
+"""torchvision.transforms' basics: Compose, ToTensor, Normalize, Lambda, with torchvision's arithmetic (the
+transforms that resize, crop, flip or convert images are in image_transforms.py, and reached from here).
 
     transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
     image = transform(uint8_array)      # float32 Tensor (1, 28, 28): (pixel / 255 - mean) / std
@@ -11,8 +12,11 @@ DataLoader whole batches when the transform is made only of them.
 import numpy as np
 
 from ..autograd.tensor import Tensor
+from .image_transforms import (CenterCrop, ConvertImageDtype, Grayscale, InterpolationMode, PILToTensor,
+                               RandomCrop, RandomHorizontalFlip, RandomVerticalFlip, Resize, ToPILImage)
+from .image_transforms import __all__ as _image_transforms
 
-__all__ = ["Compose", "ToTensor", "Normalize", "Lambda"]
+__all__ = ["Compose", "ToTensor", "Normalize", "Lambda"] + _image_transforms
 
 
 class Compose:

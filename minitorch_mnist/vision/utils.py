@@ -1,4 +1,5 @@
-"""torchvision.utils.make_grid: a batch of images tiled into one image, with torchvision's rules and defaults."""
+"""torchvision.utils.make_grid (a batch of images tiled into one image) and save_image (that image written to a file),
+with torchvision's rules and defaults."""
 
 import math
 
@@ -6,7 +7,7 @@ import numpy as np
 
 from ..autograd.tensor import Tensor
 
-__all__ = ["make_grid"]
+__all__ = ["make_grid", "save_image"]
 
 
 def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None, scale_each=False, pad_value=0.0):
@@ -62,8 +63,19 @@ def _normalize_range(image, value_range):
     image /= np.asarray(max(high - low, 1e-5), dtype=image.dtype)
 
 
+def save_image(tensor, fp, format=None, **kwargs):
+    """Write make_grid(tensor, **kwargs) to `fp` (a path or a binary file; format: "png", "jpeg", ..., else taken
+    from the file name): values in [0, 1] become bytes round(255 * x), clamped to [0, 255], as torchvision does."""
+    from PIL import Image  # Pillow: matplotlib, a dependency of the engine, requires it
+
+    grid = make_grid(tensor, **kwargs).array
+    # add 0.5 after scaling to [0, 255] so that the cast to uint8, which truncates, rounds to the nearest integer
+    pixels = np.clip(grid * 255 + 0.5, 0, 255).transpose(1, 2, 0).astype(np.uint8)
+    Image.fromarray(pixels).save(fp, format=format)
+
+
 def __getattr__(name):
-    if name in ("save_image", "draw_bounding_boxes", "draw_segmentation_masks", "draw_keypoints"):
-        raise AttributeError(f"minitorch_mnist.vision.utils has no {name} (torchvision's has); it has make_grid: "
-                             f"save its result with matplotlib, plt.imsave(path, grid.permute(1, 2, 0).numpy())")
+    if name in ("draw_bounding_boxes", "draw_segmentation_masks", "draw_keypoints"):
+        raise AttributeError(f"minitorch_mnist.vision.utils has no {name} (torchvision's has); it has make_grid "
+                             f"and save_image")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -48,7 +48,7 @@ def test_subset_items_and_batched_fetch_go_through_to_the_dataset(rng):
     x, y = rng.standard_normal((10, 2)).astype(np.float32), np.arange(10, dtype=np.int64)
     dataset = CountingTensorDataset(x, y)
     subset = Subset(dataset, [7, 2, 9, 2])
-    assert len(subset) == 4 and subset.indices.dtype == np.int64
+    assert len(subset) == 4 and subset.indices == [7, 2, 9, 2]  # kept as given, as torch's
     image, label = subset[2]
     np.testing.assert_array_equal(image, x[9])
     assert label == 9
@@ -74,14 +74,17 @@ def test_dataloader_over_a_subset(rng):
     loader = DataLoader(subset, batch_size=4, shuffle=True, seed=1)
     batches = list(loader)
     assert [len(labels.array) for _, labels in batches] == [4, 4, 2]
-    np.testing.assert_array_equal(np.concatenate([xb.array for xb, _ in batches]), x[subset.indices[loader.last_order]])
+    np.testing.assert_array_equal(np.concatenate([xb.array for xb, _ in batches]),
+                                  x[np.asarray(subset.indices)[loader.last_order]])
 
 
-def test_subset_rejects_bad_indices():
-    with pytest.raises(IndexError, match="index 5 is out of range for a dataset of 5 items"):
-        Subset(ItemByItem(5), [0, 5])
+def test_subset_checks_indices_when_used_as_torch():
+    # torch builds any Subset; a bad index fails when the item is read, with the dataset's own error
+    subset = Subset(TensorDataset(np.zeros(5)), [0, 5])
+    with pytest.raises(IndexError):
+        subset[1]
     with pytest.raises(ValueError, match=r"1-D sequence of ints, got float64 array of shape \(2,\)"):
-        Subset(ItemByItem(5), [0.5, 1.0])
+        Subset(TensorDataset(np.zeros(5)), [0.5, 1.0]).__getitems__(np.array([0]))
     assert len(Subset(ItemByItem(5), [])) == 0
 
 

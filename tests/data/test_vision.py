@@ -35,8 +35,11 @@ def test_mnist_attributes_and_items_equal_torchvision(name, mnist_root, fashion_
         assert isinstance(label, int) and label == their_label
         assert image.dtype == np.float32 and image.shape == (1, 28, 28)
         np.testing.assert_array_equal(image.numpy(), their_image.numpy())  # bit for bit
-    raw, _ = getattr(datasets, name)(mnist_root, train=False)[3]
-    assert raw.dtype == np.uint8 and raw.shape == (28, 28)
+    (raw, _), (their_raw, _) = getattr(datasets, name)(mnist_root, train=False)[3], theirs.__class__(
+        mnist_root, train=False)[3]
+    assert (type(raw).__name__, raw.mode, raw.size) == (type(their_raw).__name__, their_raw.mode, their_raw.size) \
+        == ("Image", "L", (28, 28))  # a PIL image, as torchvision's
+    np.testing.assert_array_equal(np.asarray(raw), np.asarray(their_raw))
 
 
 def test_dataloader_batches_equal_torchvision_for_the_same_order(mnist_root, rng):
@@ -184,11 +187,41 @@ def test_make_grid_of_a_list_and_errors(rng):
 
 
 def test_missing_torchvision_names_say_what_exists():
-    with pytest.raises(AttributeError, match=r"no RandomCrop .*Compose, ToTensor, Normalize, Lambda.*Lambda\(function\)"):
-        transforms.RandomCrop
+    with pytest.raises(AttributeError, match=r"no RandomRotation .*Compose, ToTensor, Normalize, Lambda.*Lambda\(function\)"):
+        transforms.RandomRotation
     with pytest.raises(AttributeError, match="no CIFAR100 .*MNIST, FashionMNIST, CIFAR10"):
         datasets.CIFAR100
-    with pytest.raises(AttributeError, match="no save_image .*make_grid"):
-        utils.save_image
+    with pytest.raises(AttributeError, match="no draw_bounding_boxes .*make_grid and save_image"):
+        utils.draw_bounding_boxes
     with pytest.raises(ValueError, match="joint `transforms` argument"):
         datasets.VisionDataset("data", transforms=lambda x, y: (x, y))
+
+
+class PlusOne:
+    """A target transform with a plain repr (a lambda's names its address)."""
+
+    def __call__(self, target):
+        return target + 1
+
+    def __repr__(self):
+        return "PlusOne()"
+
+
+def test_dataset_reprs_and_untransformed_items_are_torchvisions(cifar_pair, mnist_root):
+    def transforms_of(lib):
+        return [None, lib.ToTensor(), normalized(lib), lib.Lambda(lambda image: image)]
+    for ours_transform, their_transform in zip(transforms_of(transforms), transforms_of(tv_transforms)):
+        for target_transform in (None, PlusOne()):
+            ours = datasets.MNIST(mnist_root, train=False, transform=ours_transform, target_transform=target_transform)
+            theirs = torchvision.datasets.MNIST(mnist_root, train=False, transform=their_transform,
+                                                target_transform=target_transform)
+            if isinstance(ours_transform, transforms.Lambda):  # a lambda prints with its address
+                assert repr(ours).split("<function")[0] == repr(theirs).split("<function")[0]
+            else:
+                assert repr(ours) == repr(theirs)
+    root, ours_class, theirs_class = cifar_pair
+    (image, _), (their_image, _) = ours_class(root, train=False)[2], theirs_class(root, train=False)[2]
+    assert (type(image).__name__, image.mode, image.size) == (type(their_image).__name__, their_image.mode,
+                                                              their_image.size) == ("Image", "RGB", (32, 32))
+    np.testing.assert_array_equal(np.asarray(image), np.asarray(their_image))
+    assert repr(ours_class(root, train=True)) == repr(theirs_class(root, train=True))

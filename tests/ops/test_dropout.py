@@ -131,6 +131,9 @@ def test_eval_switches_dropout_off_and_batch_norm_to_running_stats_inside_sequen
     assert batch_norm.num_batches_tracked.item() == 4
 
 
-def test_inplace_dropout_is_refused_with_a_clear_error():
-    with pytest.raises(ValueError, match="inplace=True is not supported"):
-        nn.Dropout(0.5, inplace=True)
+def test_inplace_dropout_is_accepted_and_prints_as_torch():
+    # computed out of place (as nn.ReLU(inplace=True)): same values for `x = dropout(x)`, torch's repr
+    layer = nn.Dropout(0.5, inplace=True).eval()
+    x = mm.tensor(np.arange(4.0))
+    assert layer(x) is x
+    assert repr(layer) == repr(torch.nn.Dropout(0.5, inplace=True)) == "Dropout(p=0.5, inplace=True)"

@@ -10,7 +10,7 @@ from parity import assert_close
 CASES = [
     ("Adadelta", {}), ("Adadelta", dict(lr=0.5, rho=0.8, eps=1e-5, weight_decay=0.1)),
     ("Adadelta", dict(maximize=True)), ("AdamW", {}), ("AdamW", dict(lr=0.01, betas=(0.8, 0.99), weight_decay=0.3)),
-    ("AdamW", dict(weight_decay=0)),
+    ("AdamW", dict(weight_decay=0)), ("AdamW", dict(amsgrad=True)), ("AdamW", dict(maximize=True, weight_decay=0.1)),
 ]
 
 
@@ -110,7 +110,13 @@ def test_invalid_hyperparameters_raise_value_error_as_torch(name, options, rng):
     assert str(ours.value) == str(theirs.value)
 
 
-def test_adamw_options_the_engine_lacks_are_refused_clearly(rng):
-    params, _ = parameters(rng)
-    with pytest.raises(ValueError, match="amsgrad=True is not supported"):
-        mm.optim.AdamW(params, amsgrad=True)
+@pytest.mark.parametrize("name", ["Adadelta", "AdamW"])
+def test_flags_the_engine_cannot_honour_raise_and_the_others_are_kept(name, rng):
+    params, torch_params = parameters(rng)
+    with pytest.raises(NotImplementedError, match="differentiable=True"):
+        getattr(mm.optim, name)(params, differentiable=True)
+    # torch refuses capturable=True for CPU parameters (an AssertionError, at its first step)
+    with pytest.raises(AssertionError, match="capturable=True"):
+        getattr(mm.optim, name)(params, capturable=True)
+    ours, theirs = getattr(mm.optim, name)(params, foreach=True), getattr(torch.optim, name)(torch_params, foreach=True)
+    assert ours.defaults == theirs.defaults and repr(ours) == repr(theirs)

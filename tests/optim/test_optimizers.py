@@ -243,7 +243,8 @@ def to_json_and_npz(state_dict):
             return {str(key): pack(item, f"{path}.{key}") for key, item in value.items()}
         if isinstance(value, (list, tuple)):
             return [pack(item, f"{path}.{i}") for i, item in enumerate(value)]
-        assert isinstance(value, (bool, int, float, str)), f"{path}: {type(value).__name__} cannot go to JSON"
+        assert value is None or isinstance(value, (bool, int, float, str)), \
+            f"{path}: {type(value).__name__} cannot go to JSON"
         return value
 
     text = json.dumps(pack(state_dict, "root"), allow_nan=False)
