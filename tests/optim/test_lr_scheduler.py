@@ -58,7 +58,7 @@ def test_steplr_state_dict_matches_torch_and_resumes():
     ours, theirs = optimizers()
     our_scheduler, their_scheduler = StepLR(ours, 4, 0.5), torch.optim.lr_scheduler.StepLR(theirs, 4, 0.5)
     for _ in range(10):
-        theirs.step()  # torch warns if its scheduler steps before its optimizer ever did
+        ours.step(), theirs.step()  # both warn if the scheduler steps before the optimizer ever did
         our_scheduler.step()
         their_scheduler.step()
     saved = our_scheduler.state_dict()
