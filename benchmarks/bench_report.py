@@ -2,7 +2,9 @@
 tables, Markdown, CSV, JSON and a bar chart, all written atomically.
 
 Input is the run's report dict: {"machine": ..., "config": ..., "results": [one dict per worker], ...}; each result
-holds framework, model, batch_size, status, and (when ok) epoch_s, train/infer samples per second, peak_rss_mib...
+holds framework, model, batch_size, feed, status, and (when ok) epoch_s, train/infer samples per second,
+peak_rss_mib, faults_per_step... Every report names the CPU (lscpu's "Model name") and NumPy's BLAS with the
+kernel it chose for that CPU (threadpoolctl's internal_api and architecture): machine_info, cpu_and_blas.
 """
 
 import csv
@@ -18,8 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-CSV_COLUMNS = ("model", "batch_size", "framework", "status", "epoch_s", "extrapolated", "timed_samples",
-               "train_samples_per_s", "infer_samples_per_s", "test_accuracy", "peak_rss_mib", "setup_rss_mib",
+CSV_COLUMNS = ("model", "batch_size", "feed", "framework", "status", "epoch_s", "extrapolated", "timed_samples",
+               "ms_per_step", "faults_per_step", "malloc", "train_samples_per_s", "infer_samples_per_s",
+               "test_accuracy", "peak_rss_mib", "setup_rss_mib",
                "gpu_peak_mib", "warmup_s", "setup_s", "wall_s", "other_cpu_load", "epoch_vs_torch_cpu",
                "rss_vs_torch_cpu", "epoch_vs_torch_cuda", "epoch_vs_numpy_mlp", "epoch_s_min", "epoch_s_max",
                "error")
@@ -116,15 +119,45 @@ def _our_cpu_s():
     return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime + busy_loops
 
 
-def machine_info(probe):
-    cpu = "unknown"
+def cpu_model():
+    """lscpu's "Model name" (the same as /proc/cpuinfo's "model name"), or "unknown"."""
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True, timeout=10).stdout.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return "unknown"
+
+
+def blas_kernel():
+    """NumPy's BLAS as threadpoolctl sees it: library, version and the kernel it chose for this CPU
+    (internal_api, version, architecture), e.g. "openblas 0.3.31 (SkylakeX kernels)"."""
+    try:
+        import numpy  # noqa: F401  (loads the BLAS library)
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (threadpoolctl is not installed)"
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            kernel = f" ({pool['architecture']} kernels)" if pool.get("architecture") else ""
+            return f"{pool.get('internal_api')} {pool.get('version')}{kernel}"
+    return "none found"
+
+
+def cpu_and_blas():
+    """One line for the head of every report: the CPU and NumPy's BLAS kernel."""
+    return f"CPU {cpu_model()}; NumPy's BLAS {blas_kernel()}"
+
+
+def machine_info(probe):
+    cpu = cpu_model()
     try:
         mem_kib = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
     except (OSError, IndexError, ValueError):
@@ -136,7 +169,7 @@ def machine_info(probe):
         except importlib.metadata.PackageNotFoundError:
             return None
 
-    return dict(cpu=cpu, cores=os.cpu_count(), usable_cores=len(os.sched_getaffinity(0)),
+    return dict(cpu=cpu, blas=blas_kernel(), cores=os.cpu_count(), usable_cores=len(os.sched_getaffinity(0)),
                 memory_gib=round(mem_kib / 2**20, 1) if mem_kib else None, platform=platform.platform(),
                 python=platform.python_version(), numpy=version("numpy"), numba=version("numba"),
                 torch=probe.get("torch") or version("torch"), gpu=probe.get("gpu"))
@@ -150,7 +183,7 @@ def add_ratios(results):
     """Engine and numpy-mlp rows get epoch time and peak RSS relative to torch-cpu, epoch time relative to
     torch-cuda, and engine rows epoch time relative to numpy-mlp. A ratio involving a disturbed cell is the
     string "noisy", never a number."""
-    by_cell = {(r["model"], r["batch_size"], r["framework"]): r for r in results if r["status"] == "ok"}
+    by_cell = {cell_of(r) + (r["framework"],): r for r in results if r["status"] == "ok"}
 
     def quotient(a, b, key):
         return "noisy" if disturbed(a) or disturbed(b) else a[key] / b[key]
@@ -158,9 +191,9 @@ def add_ratios(results):
     for r in results:
         if r["status"] != "ok" or r["framework"].startswith("torch"):
             continue
-        cpu = by_cell.get((r["model"], r["batch_size"], "torch-cpu"))
-        cuda = by_cell.get((r["model"], r["batch_size"], "torch-cuda"))
-        floor = by_cell.get((r["model"], r["batch_size"], "numpy-mlp"))
+        cpu = by_cell.get(cell_of(r) + ("torch-cpu",))
+        cuda = by_cell.get(cell_of(r) + ("torch-cuda",))
+        floor = by_cell.get(cell_of(r) + ("numpy-mlp",))
         if cpu:
             r["epoch_vs_torch_cpu"] = quotient(r, cpu, "epoch_s")
             r["rss_vs_torch_cpu"] = r["peak_rss_mib"] / cpu["peak_rss_mib"]  # memory does not suffer from load
@@ -169,6 +202,12 @@ def add_ratios(results):
         if floor and r["framework"].startswith("engine"):
             r["epoch_vs_numpy_mlp"] = quotient(r, floor, "epoch_s")
     return results
+
+
+def cell_of(result):
+    """(model, batch size, feed): the frameworks of one cell are compared with each other (feed: "loader" when a
+    result predates the feeds)."""
+    return result["model"], result["batch_size"], result.get("feed", "loader")
 
 
 def seconds(value):
@@ -198,8 +237,9 @@ def spread(result):
 def progress_line(result):
     if result["status"] != "ok":
         return f"FAILED ({result.get('error', '?').splitlines()[-1]})"
-    return (f"{seconds(result['epoch_s'])} s/epoch, {count(result['train_samples_per_s'])} train samples/s, "
-            f"{count(result['infer_samples_per_s'])} infer samples/s, peak RSS {result['peak_rss_mib']:.0f} MiB "
+    return (f"{seconds(result['epoch_s'])} s/epoch ({result['ms_per_step']:.1f} ms/step, "
+            f"{count(result['faults_per_step'])} faults/step), {count(result['train_samples_per_s'])} train "
+            f"samples/s, {count(result['infer_samples_per_s'])} infer samples/s, peak RSS {result['peak_rss_mib']:.0f} MiB "
             f"(worker {result['wall_s']:.0f} s{disturbed(result)})")
 
 
@@ -238,19 +278,19 @@ class Table:
 def detail_table(results, frameworks, with_cell=False):
     """One row per framework: the metrics, and for engine rows the ratios to PyTorch."""
     cuda = "torch-cuda" in frameworks
-    headers = (["model", "batch"] if with_cell else []) + [
-        "framework", "s/epoch", "train samples/s", "infer samples/s", "peak RSS MiB", "warm-up s",
+    headers = (["model", "batch", "feed"] if with_cell else []) + [
+        "framework", "s/epoch", "train samples/s", "infer samples/s", "faults/step", "peak RSS MiB", "warm-up s",
         "epoch / torch-cpu", "RSS / torch-cpu"] + (["epoch / torch-cuda"] if cuda else []) + (
         ["epoch / numpy-mlp"] if "numpy-mlp" in frameworks else [])
-    right = ([False, True] if with_cell else []) + [False] + [True] * (len(headers) - (3 if with_cell else 1))
+    right = ([False, True, False] if with_cell else []) + [False] + [True] * (len(headers) - (4 if with_cell else 1))
     table = Table(headers, right)
     for r in results:
-        cell = [r["model"], r["batch_size"]] if with_cell else []
+        cell = list(cell_of(r)) if with_cell else []
         if r["status"] != "ok":
             table.add(*cell, r["framework"], "failed", *[""] * (len(headers) - len(cell) - 2))
             continue
         row = [spread(r), count(r["train_samples_per_s"]), count(r["infer_samples_per_s"]),
-               f"{r['peak_rss_mib']:.0f}", seconds(r["warmup_s"]), ratio(r.get("epoch_vs_torch_cpu")),
+               count(r.get("faults_per_step")), f"{r['peak_rss_mib']:.0f}", seconds(r["warmup_s"]), ratio(r.get("epoch_vs_torch_cpu")),
                ratio(r.get("rss_vs_torch_cpu"))] + ([ratio(r.get("epoch_vs_torch_cuda"))] if cuda else []) + (
                [ratio(r.get("epoch_vs_numpy_mlp"))] if "numpy-mlp" in frameworks else [])
         table.add(*cell, r["framework"], *row)
@@ -264,49 +304,64 @@ def summary_table(results, frameworks):
     pairs = [(e, b) for b in ("torch-cpu", "torch-cuda") if b in frameworks
              for e in engines + (["numpy-mlp"] if "numpy-mlp" in frameworks else [])]
     pairs += [(e, "numpy-mlp") for e in engines if "numpy-mlp" in frameworks]
-    headers = ["model", "batch"] + [f"{f} s/epoch" for f in frameworks] + [f"{e} / {b}" for e, b in pairs]
-    table = Table(headers, [False] + [True] * (len(headers) - 1))
-    by_cell = {(r["model"], r["batch_size"], r["framework"]): r for r in results}
-    for model, batch in dict.fromkeys((r["model"], r["batch_size"]) for r in results):
-        cells = [by_cell.get((model, batch, f), {}) for f in frameworks]
+    headers = ["model", "batch", "feed"] + [f"{f} s/epoch" for f in frameworks] + [f"{e} / {b}" for e, b in pairs]
+    table = Table(headers, [False, True, False] + [True] * (len(headers) - 3))
+    by_cell = {cell_of(r) + (r["framework"],): r for r in results}
+    for cell in dict.fromkeys(cell_of(r) for r in results):
+        cells = [by_cell.get(cell + (f,), {}) for f in frameworks]
         row = [spread(c) if c.get("status") == "ok" else "failed" if c else "" for c in cells]
-        row += [ratio(by_cell.get((model, batch, e), {}).get("epoch_vs_" + b.replace("-", "_"))) for e, b in pairs]
-        table.add(model, batch, *row)
+        row += [ratio(by_cell.get(cell + (e,), {}).get("epoch_vs_" + b.replace("-", "_"))) for e, b in pairs]
+        table.add(*cell, *row)
     return table
 
 
 def method_note(report):
     config = report["config"]
+
+    def per_model(value):  # a number, or {model: number} (the defaults differ for alexnet)
+        if not isinstance(value, dict):
+            return f"{value:,}" if isinstance(value, int) else str(value)
+        values = set(value.values())
+        return f"{values.pop():,}" if len(values) == 1 else ", ".join(f"{v:,} ({m})" for m, v in value.items())
+
     if config["full_epochs"]:
-        how = "seconds per epoch timed over whole epochs of 60,000 samples"
+        how = "seconds per epoch timed over whole passes over the training data"
     else:
-        how = (f"seconds per epoch extrapolated to 60,000 samples from {config['train_batches']} timed training "
-               f"batches per repeat")
+        how = (f"seconds per epoch (60,000 MNIST, 50,000 CIFAR-10 samples) extrapolated from "
+               f"{per_model(config['train_batches'])} timed training batches per repeat")
     rounds = config.get("rounds", 1)
     median = (f"median of {config['repeats']} repeats" if rounds == 1 else
               f"the median over {rounds} rounds (every cell once per round) of the median of {config['repeats']} "
               f"repeats, min-max over all rounds")
-    return (f"{how}; {median} after {config['warmup_batches']} warm-up batches; "
-            f"SGD lr {config['lr']} momentum {config['momentum']}, cross-entropy; inference on "
-            f"{config['test_samples']:,} test images in batches of {config['test_batch_size']} under no_grad; "
+    feeds = config.get("feeds", ["loader"])
+    return (f"{how}; {median} after {per_model(config['warmup_batches'])} warm-up batches; "
+            f"SGD lr {config['lr']} momentum {config['momentum']}, cross-entropy; batches fed by "
+            f"{' and by '.join(FEED_NOTES[f] for f in feeds)}; inference on "
+            f"{per_model(config['test_samples'])} test images in batches of {config['test_batch_size']} under "
+            f"no_grad; faults/step = minor page faults per timed training step (ru_minflt); "
             f"peak RSS = the worker process's ru_maxrss (interpreter, libraries and both data sets included); "
             f"{config['threads']} threads" + (f"; {config['busy_cores']} core(s) kept busy by a Python loop "
                                               f"(--busy-cores)" if config.get("busy_cores") else "") + ".")
 
 
+FEED_NOTES = {"loader": "the DataLoader (loader: the engine's DataLoader, PyTorch indexing its preloaded tensors)",
+              "plain": "tensor(x[idx]) of the NumPy arrays every step (plain)"}
+
+
 def machine_line(machine):
-    gpu = f", GPU {machine['gpu']}" if machine.get("gpu") else ", no GPU"
-    return (f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB{gpu}; Python "
-            f"{machine['python']}, NumPy {machine['numpy']}, Numba {machine['numba']}, PyTorch {machine['torch']}")
+    gpu = f", GPU {machine['gpu']}" if machine.get("gpu") else ", no GPU (no CUDA column measured)"
+    blas = f"; NumPy's BLAS {machine['blas']}" if machine.get("blas") else ""
+    return (f"CPU {machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB{gpu}; Python "
+            f"{machine['python']}, NumPy {machine['numpy']}{blas}, Numba {machine['numba']}, PyTorch {machine['torch']}")
 
 
 def text_report(report):
     results, frameworks = report["results"], report["config"]["frameworks"]
     parts = [f"Machine: {machine_line(report['machine'])}", f"Method: {method_note(report)}", ""]
-    for model, batch in dict.fromkeys((r["model"], r["batch_size"]) for r in results):
-        rows = [r for r in results if (r["model"], r["batch_size"]) == (model, batch)]
-        parts += [f"{model}, batch {batch}  ({-(-60_000 // batch)} batches per epoch)",
-                  detail_table(rows, frameworks).text()]
+    for cell in dict.fromkeys(cell_of(r) for r in results):
+        model, batch, feed = cell
+        rows = [r for r in results if cell_of(r) == cell]
+        parts += [f"{model}, batch {batch}, {feed} feed", detail_table(rows, frameworks).text()]
         parts += [f"  ! {r['framework']}: other processes used {r['other_cpu_load']:.1f} cores during its run"
                   for r in rows if disturbed(r)] + [""]
     parts += ["Seconds per epoch, all cells", summary_table(results, frameworks).text()]
@@ -316,7 +371,8 @@ def text_report(report):
                       f"{NOISY_LOAD} cores on average); rerun those on a quiet machine."]
     failed = [r for r in results if r["status"] != "ok"]
     for r in failed:
-        parts += ["", f"FAILED {r['model']}, batch {r['batch_size']}, {r['framework']}:", r.get("error", "?")]
+        parts += ["", f"FAILED {r['model']}, batch {r['batch_size']}, {r.get('feed', 'loader')} feed, "
+                      f"{r['framework']}:", r.get("error", "?")]
     return "\n".join(parts)
 
 
@@ -367,24 +423,24 @@ def chart_png(report):
     import matplotlib.pyplot as plt
 
     results, frameworks = report["results"], report["config"]["frameworks"]
-    cells = list(dict.fromkeys((r["model"], r["batch_size"]) for r in results))
-    by_cell = {(r["model"], r["batch_size"], r["framework"]): r for r in results if r["status"] == "ok"}
+    cells = list(dict.fromkeys(cell_of(r) for r in results))
+    by_cell = {cell_of(r) + (r["framework"],): r for r in results if r["status"] == "ok"}
     width = 0.8 / len(frameworks)
     fig, ax = plt.subplots(figsize=(max(6.0, 1.3 * len(cells) + 2), 4.8))
     for k, framework in enumerate(frameworks):
         xs, ys = [], []
-        for i, (model, batch) in enumerate(cells):
-            r = by_cell.get((model, batch, framework))
+        for i, cell in enumerate(cells):
+            r = by_cell.get(cell + (framework,))
             if r:
                 xs.append(i + (k - (len(frameworks) - 1) / 2) * width)
                 ys.append(r["epoch_s"])
         bars = ax.bar(xs, ys, width, label=framework)
         ax.bar_label(bars, labels=[seconds(y) for y in ys], fontsize=7, padding=1)
-    ax.set_xticks(range(len(cells)), [f"{m}\nbatch {b}" for m, b in cells])
+    ax.set_xticks(range(len(cells)), [f"{m}\nbatch {b}\n{feed}" for m, b, feed in cells])
     ax.set_yscale("log")
     ax.set_ylabel("seconds per training epoch (log scale)")
     extrapolated = "" if report["config"]["full_epochs"] else ", extrapolated from timed batches"
-    ax.set_title(f"MNIST epoch time{extrapolated}\n{report['machine']['cpu']}, {report['config']['threads']} "
+    ax.set_title(f"Epoch time{extrapolated}\n{report['machine']['cpu']}, {report['config']['threads']} "
                  f"threads", fontsize=10)
     ax.legend(fontsize=8)
     ax.grid(axis="y", which="both", alpha=0.3)

@@ -2,6 +2,7 @@
 
     python benchmarks/profile_step.py --model mlp --batch-size 64
     python benchmarks/profile_step.py --model cnn --batch-size 128 --steps 200
+    python benchmarks/profile_step.py --model alexnet --batch-size 64 --steps 3 --warmup 1   # CIFAR-10-shaped input
 
 A worker trains --steps SGD steps (lr 0.01, momentum 0.9, cross-entropy) on random images after --warmup steps,
 then prints one JSON line of milliseconds per step:
@@ -25,7 +26,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-INPUT_SHAPES = {"logistic": (1, 28, 28), "mlp": (1, 28, 28), "cnn": (1, 28, 28), "lenet": (1, 28, 28)}
+INPUT_SHAPES = {"logistic": (1, 28, 28), "mlp": (1, 28, 28), "cnn": (1, 28, 28), "lenet": (1, 28, 28),
+                "alexnet": (3, 32, 32)}
 
 
 def batches(args, np):
@@ -125,7 +127,11 @@ def main():
         sys.stdout = stdout
         print(json.dumps(result))
         return
-    print(f"{args.model}, batch {args.batch_size}, ms per step over {args.steps} steps after {args.warmup} warm-up")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_report
+
+    print(f"{args.model}, batch {args.batch_size}, ms per step over {args.steps} steps after {args.warmup} warm-up; "
+          f"{bench_report.cpu_and_blas()}")
     for worker in ("engine", "torch"):
         command = [sys.executable, __file__, "--worker", worker] + sys.argv[1:]
         done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=dict(os.environ), check=True)

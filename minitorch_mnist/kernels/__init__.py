@@ -12,6 +12,10 @@ Choose one with the environment variable MINITORCH_KERNELS=numpy|numba (read at 
     kernels.set_backend("numpy"); kernels.get_backend()
     with kernels.use_backend("numpy"): ...
 
+Memory (memory.py): when the first kernel runs, glibc's malloc is told to keep the memory a training step frees
+for the next step instead of handing it back to the system and faulting it in again page by page;
+MINITORCH_MALLOPT=0 switches that off.
+
 Threads and BLAS (threads.py) are decided here too, never in an op: kernels.set_num_threads(n) (torch's name;
 Numba's threads and, process-wide, NumPy's BLAS threads), kernels.get_num_threads(), MINITORCH_NUM_THREADS=n
 at import. The policy is applied where it can change: when a backend is chosen, by set_num_threads, at the start
@@ -23,7 +27,7 @@ import contextlib
 import importlib
 import os
 
-from . import threads
+from . import memory, threads
 from .threads import get_num_threads, set_num_threads
 
 BACKENDS = ("numba", "numpy")
@@ -47,6 +51,7 @@ class Backend:
     def __getattr__(self, kernel):  # only called for a name not loaded yet
         if not any(kernel in names for names in KERNELS.values()):
             raise AttributeError(f"the {self.name} kernel backend has no {kernel!r}")
+        memory.configure_malloc()  # the first kernel to run: malloc keeps freed memory for the next step (memory.py)
         for suffix, names in KERNELS.items():
             module = importlib.import_module(f".{self.name}_{suffix}", __name__)
             for name in names:

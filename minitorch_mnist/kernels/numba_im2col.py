@@ -123,7 +123,7 @@ def _col2im_rows(cols, first_column, image, padded, kernel_h, kernel_w, stride_h
     image[:] = padded[:, pad_h:pad_h + height, pad_w:pad_w + width]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def col2im_into(cols, first_column, image, padded, tables, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h,
                 out_w):
     """image (C, H, W) = col2im of columns first_column.. of cols: through tables for strides above 1, else by rows
@@ -135,22 +135,20 @@ def col2im_into(cols, first_column, image, padded, tables, kernel_h, kernel_w, s
                      out_w)
 
 
-@njit(cache=True)
-def tile_cols(x, first, last, n_rows, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w, tables):
-    """The columns of images first..last-1 side by side, in a block of their own: (K, images * L).
+@njit(cache=True, nogil=True)
+def cols_into(x, first, last, cols, padded, tables, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w):
+    """The columns of images first..last-1 side by side, written into the caller's cols (K, (last-first) * L).
 
     Strides above 1 read the images through tables (_im2col_by_table); stride 1 copies rows from a zero-padded
-    copy, one buffer for the whole tile (its border is zeroed once, each image overwrites the inside)."""
+    copy of each image in padded (C, H + 2*pad_h, W + 2*pad_w), whose border must be zero (each image overwrites
+    only the inside; any array will do without padding or with tables)."""
     n_cols = out_h * out_w
     channels, height, width = x.shape[1], x.shape[2], x.shape[3]
     padded_h, padded_w = height + 2 * pad_h, width + 2 * pad_w
-    cols = np.empty((n_rows, (last - first) * n_cols), dtype=x.dtype)
-    if stride_w != 1:
-        for n in range(first, last):
-            _im2col_by_table(x[n], cols, (n - first) * n_cols, kernel_h * kernel_w, tables)
-        return cols
-    padded = np.zeros((channels, padded_h, padded_w) if pad_h or pad_w else (0, 0, 0), dtype=x.dtype)
     for n in range(first, last):
+        if stride_w != 1:
+            _im2col_by_table(x[n], cols, (n - first) * n_cols, kernel_h * kernel_w, tables)
+            continue
         if pad_h or pad_w:
             _pad_into(x[n], padded, pad_h, pad_w)
             source = padded.reshape(padded.size)
@@ -158,4 +156,14 @@ def tile_cols(x, first, last, n_rows, kernel_h, kernel_w, stride_h, stride_w, pa
             source = x[n].reshape(x[n].size)
         _im2col_into(source, cols, (n - first) * n_cols, channels, padded_h, padded_w, kernel_h, kernel_w, stride_h,
                      stride_w, out_h, out_w)
+
+
+@njit(cache=True)
+def tile_cols(x, first, last, n_rows, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w, tables):
+    """The columns of images first..last-1 side by side, in a block of their own: (K, images * L) (cols_into
+    fills it; the zero-padded buffer, when stride 1 needs one, is one for the whole tile)."""
+    cols = np.empty((n_rows, (last - first) * out_h * out_w), dtype=x.dtype)
+    padded_shape = (x.shape[1], x.shape[2] + 2 * pad_h, x.shape[3] + 2 * pad_w)
+    padded = np.zeros(padded_shape if stride_w == 1 and (pad_h or pad_w) else (0, 0, 0), dtype=x.dtype)
+    cols_into(x, first, last, cols, padded, tables, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, out_h, out_w)
     return cols
