@@ -5,8 +5,9 @@ the pooling kernels, ops/activation.py the ReLU, optim/sgd.py backend.sgd_update
 functions with the same signatures and give the same results:
     numpy : numpy_conv.py (numpy_im2col.py), numpy_pool.py, numpy_activation.py, numpy_optim.py: readable NumPy,
             the reference the docs quote
-    numba : numba_conv.py (numba_im2col.py), numba_pool.py, numba_activation.py, numba_optim.py: compiled loops,
-            the default; Numba itself is imported the first time a kernel runs, not with the engine
+    numba : numba_conv.py (numba_im2col.py; numba_conv_blas.py for layers with many channels), numba_pool.py,
+            numba_activation.py, numba_optim.py: compiled loops, the default; Numba itself is imported the first
+            time a kernel runs, not with the engine
 
 Choose one with the environment variable MINITORCH_KERNELS=numpy|numba (read at import), or while running:
     kernels.set_backend("numpy"); kernels.get_backend()

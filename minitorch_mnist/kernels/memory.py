@@ -7,18 +7,19 @@ its heap, whose free top it gives back (trims) once that exceeds the trim thresh
 minor page fault when first written (the kernel maps and zeroes 4 KiB), so a step that gets its arrays fresh
 pays hundreds of thousands of faults. Both thresholds also move by themselves (freeing an mmapped block raises
 the mmap threshold to its size, up to 32 MiB, and the trim threshold to twice that): which arrays the program
-happened to allocate and free before decides the engine's speed. Measured on LeNet at batch 64, the same loop
-took 2.4-2.8 ms a step with batches from the DataLoader and 5.3-7.5 ms with tensor(x[idx]) (425,596 faults
-over 340 steps instead of 53,499); CifarAlexNet had 200,000 faults per step.
+happened to allocate and free before decides the engine's speed. Measured on LeNet at batch 64 (python
+benchmarks/bench_malloc.py, glibc's defaults): 4.9 ms and 1,203 faults a step, but 2.5 ms and 6 faults once
+the program had run one evaluation at batch 1000, whose freed 15 MiB arrays raised the threshold.
 
 configure_malloc() fixes both thresholds (mallopt, through ctypes): an allocation up to MMAP_THRESHOLD comes from
 the heap, and freed memory stays with the process, up to TRIM_THRESHOLD, for the next step. The kernel backend
 calls it once, when its first kernel runs (kernels.Backend), never an op. Its effects, all process-wide (NumPy,
 Numba and every other library in the process share this malloc):
-- steady state: LeNet 0 faults per step instead of ~1,300, AlexNet 1 instead of ~5,000 (with the BLAS kernels'
-  own reused buffers; 200,000 before either), and the same step time whatever the loop's batches look like;
+- steady state: LeNet 0-1 faults per step instead of ~1,200 (2.5 ms a step, before and after that evaluation),
+  CifarAlexNet 1-2 instead of ~6,400 (with the BLAS kernels' own reused buffers), whatever the loop did before;
 - resident memory stays at the step's high-water mark between steps instead of dropping and growing back, and
-  memory freed after a bigger pass (an evaluation at a larger batch) is kept for reuse rather than returned;
+  memory freed after a bigger pass is kept for reuse rather than returned (AlexNet after an evaluation at batch
+  256: 859 MiB resident instead of 545; its peak was lower, 859 MiB instead of 1,025);
 - glibc only: with another C library (musl) or a preloaded allocator it does nothing.
 Switch it off with MINITORCH_MALLOPT=0; it also stands back when MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_
 or GLIBC_TUNABLES' malloc settings are in the environment (the user chose). docs/09-memory-traffic.md explains

@@ -3,9 +3,10 @@ numba_conv.uses_blas), the ops never see the difference.
 
 The math is numba_conv.py's: im2col + matrix product, tile by tile. Only the products differ: np.matmul
 (OpenBLAS's or MKL's sgemm/dgemm, blocked for the cache and written in assembly for each CPU) instead of the
-hand-written _add_product / _add_product_transposed. Those reach 70-100 GFLOP/s on MNIST's 1-16 channels but
-fall to 7-50 once a layer has hundreds of channels (CifarAlexNet's conv2..conv5 backward); BLAS keeps its pace
-(python benchmarks/bench_layers.py --model alexnet prints both beside NumPy's plain matmul).
+hand-written _add_product / _add_product_transposed. Those reach up to 90 GFLOP/s on MNIST's 1-16 channels but
+fell to 7-30 once a layer has hundreds of channels (the backward of CifarAlexNet's conv3..conv5, 2 AMD EPYC
+cores), where NumPy's BLAS keeps 65-80 on one core (python benchmarks/bench_layers.py --model alexnet prints
+each layer's GFLOP/s beside NumPy's plain matmul on the same products).
 
 Threads. The batch is cut into a fixed number of chunks, Numba's pool size (NUMBA_NUM_THREADS) or fewer: so the
 cut, and the order in which the chunks' weight gradients are added, never depend on the load, and the same
