@@ -20,8 +20,9 @@ MINITORCH_MALLOPT=0 switches that off.
 Threads and BLAS (threads.py) are decided here too, never in an op: kernels.set_num_threads(n) (torch's name;
 Numba's threads and, process-wide, NumPy's BLAS threads), kernels.get_num_threads(), MINITORCH_NUM_THREADS=n
 at import. The policy is applied where it can change: when a backend is chosen, by set_num_threads, at the start
-of each training epoch (kernels.fit_threads_to_load, called by the training loop), and by the parallel Numba
-kernels themselves (threads.numba_region).
+of each training epoch (kernels.fit_threads_to_load, called by the training loop), by the parallel Numba
+kernels themselves (threads.numba_region), and before the ReLU and SGD kernels (FITS_BLAS): inside the backend,
+never in an op.
 """
 
 import contextlib
@@ -56,11 +57,28 @@ class Backend:
         for suffix, names in KERNELS.items():
             module = importlib.import_module(f".{self.name}_{suffix}", __name__)
             for name in names:
-                setattr(self, name, getattr(module, name))
+                kernel_function = getattr(module, name)
+                setattr(self, name, _fitting_blas(kernel_function) if name in FITS_BLAS else kernel_function)
         return getattr(self, kernel)
 
     def __repr__(self):
         return f"<kernel backend {self.name!r}>"
+
+
+# The kernels every training step runs once or a few times, MLPs and tutorial loops included (ReLU, the SGD
+# update): before them BLAS's threads follow the machine's load (threads.follow_load_in_blas: a clock reading,
+# /proc/stat at most twice a second). Applying that only at the start of an epoch left a learner's own loop with
+# BLAS on two threads while another process held a core: the MLP's epoch took 20-177 s instead of 7-14 s.
+FITS_BLAS = ("relu_forward", "sgd_update")
+
+
+def _fitting_blas(kernel_function):
+    def run(*args, **kwargs):
+        threads.follow_load_in_blas()
+        return kernel_function(*args, **kwargs)
+
+    run.__name__, run.__doc__ = kernel_function.__name__, kernel_function.__doc__
+    return run
 
 
 backend = None  # the Backend in use; set_backend replaces it
