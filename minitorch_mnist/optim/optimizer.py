@@ -18,6 +18,15 @@ from ..autograd.tensor import Tensor
 FLAGS = ("amsgrad", "maximize", "foreach", "capturable", "differentiable", "fused", "decoupled_weight_decay")
 
 
+def check_non_negative(**hyperparameters):
+    """PyTorch's ValueError for the first negative hyperparameter, in the order given ("Invalid learning rate: -1",
+    "Invalid epsilon value: -1", "Invalid NAME value: -1")."""
+    labels = {"lr": "learning rate", "eps": "epsilon value"}
+    for name, value in hyperparameters.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {labels.get(name, name + ' value')}: {value}")
+
+
 def check_flags(name, foreach=None, fused=None, differentiable=False, capturable=False):
     """PyTorch's implementation flags. foreach and fused only choose how torch loops over the parameters: they
     are kept in the defaults (so param_groups, state_dict and the repr hold torch's keys) and the arithmetic is the
