@@ -13,7 +13,22 @@ def _check_module(module, container):
     return module
 
 
-class ModuleList(Module):
+class _Numbered(Module):
+    """Sub-modules named "0", "1", ... in order (ModuleList, Sequential): their length, iteration, renumbering."""
+
+    def _renumber(self, modules):
+        self._modules.clear()
+        for position, module in enumerate(modules):
+            self._modules[str(position)] = module
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+
+class ModuleList(_Numbered):
     """A list of modules, registered under the names '0', '1', ...; it has no forward of its own."""
 
     def __init__(self, modules=None):
@@ -38,17 +53,6 @@ class ModuleList(Module):
         modules = list(self._modules.values())
         del modules[index if isinstance(index, slice) else self._index(index)]
         self._renumber(modules)
-
-    def _renumber(self, modules):
-        self._modules.clear()
-        for position, module in enumerate(modules):
-            self._modules[str(position)] = module
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
 
     def __iadd__(self, modules):
         return self.extend(modules)
@@ -135,7 +139,7 @@ class ModuleDict(Module):
             self[key] = module
 
 
-class Sequential(Module):
+class Sequential(_Numbered):
     """Run the given modules in order; Sequential(a, b) or Sequential(OrderedDict(name=module)).
 
     Indexing, slicing (a Sequential keeping the names), assignment, del, append, insert, extend, pop and + work
@@ -176,17 +180,6 @@ class Sequential(Module):
         for key in keys:
             del self._modules[key]
         self._renumber(list(self._modules.values()))
-
-    def _renumber(self, modules):
-        self._modules.clear()
-        for position, module in enumerate(modules):
-            self._modules[str(position)] = module
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
 
     def __add__(self, other):
         if not isinstance(other, Sequential):
