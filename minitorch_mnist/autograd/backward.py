@@ -75,7 +75,7 @@ def _hook_result(hook, grad, shape, dtype):
 
 def _checked_grad(op_name, edge, grad):
     """A gradient an op's backward returned for an input: its shape must match, its dtype becomes the input's."""
-    shape, dtype = (edge.output_shape, edge.output_dtype) if isinstance(edge, Node) else (edge.array.shape, edge.dtype)
+    shape, dtype = (edge.output_shape, edge.output_dtype) if isinstance(edge, Node) else (edge.array.shape, edge.array.dtype)
     if grad.shape != shape:
         raise RuntimeError(f"{op_name}.backward returned a gradient of shape {grad.shape} for an input of shape {shape}")
     return grad if grad.dtype == dtype else grad.astype(dtype)

@@ -167,6 +167,10 @@ class Node:
 
 _NODE_TYPES = {}
 
+# The class apply() wraps results in. tensor.py imports this module, so this one cannot import it back; tensor.py
+# sets it once Tensor exists (an import inside apply would cost about 1 us on every op).
+Tensor = None
+
 
 def node_type(name, base=None):
     """The Node subclass called `name` (one per name, made on first use), as PyTorch has one class per node kind."""
@@ -224,8 +228,6 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **options):
-        from .tensor import Tensor
-
         recording = is_grad_enabled() and any(tensor is not None and tensor.requires_grad for tensor in inputs)
         ctx = Context(tuple(recording and tensor is not None and tensor.requires_grad for tensor in inputs))
         arrays = [None if tensor is None else tensor.array for tensor in inputs]  # None: an absent input (no bias)

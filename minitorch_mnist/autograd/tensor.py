@@ -8,8 +8,8 @@ file holds what a tensor is, how it converts and leaves the graph, and backward(
 
 import numpy as np
 
-from . import dtypes, printing
-from .backward import run_backward
+from . import dtypes, function, printing
+from .backward import _hook_result, run_backward
 from ..torch_api.device import CPU, check_device, is_device
 from ..torch_api.legacy import tensor_array
 from .function import Node, VersionCounter, is_grad_enabled
@@ -62,7 +62,10 @@ class Tensor(TensorMethods, TensorMatrix, TensorIndexing, TensorReductions, Tens
     __array_ufunc__ = None  # `ndarray + Tensor` defers to Tensor.__radd__ instead of making an object array
 
     def __init__(self, *data, requires_grad=False, device=None, _version_counter=None):
-        self.array = tensor_array(data, device)  # an np.ndarray as it is; PyTorch's legacy forms made into one
+        if len(data) == 1 and isinstance(data[0], np.ndarray):  # how every op wraps its result: checked first
+            self.array = data[0]
+        else:  # a NumPy scalar, a Tensor, PyTorch's legacy forms
+            self.array = tensor_array(data, device)
         self.grad = None
         self.grad_fn: Node | None = None
         self.requires_grad = requires_grad
@@ -82,7 +85,7 @@ class Tensor(TensorMethods, TensorMatrix, TensorIndexing, TensorReductions, Tens
             if value.array.shape != self.array.shape:
                 raise RuntimeError(f"assigned grad has data of a different size (grad shape {value.array.shape}, "
                                    f"tensor shape {self.array.shape})")
-            if value.dtype != self.dtype:
+            if value.array.dtype != self.array.dtype:
                 raise RuntimeError(f"assigned grad has data of a different type ({value.dtype}, tensor: {self.dtype})")
         self._grad = value
 
@@ -323,8 +326,6 @@ class Tensor(TensorMethods, TensorMatrix, TensorIndexing, TensorReductions, Tens
         return self.grad_fn is not None and self.grad_fn.retained_output is not None
 
     def _run_hooks(self, grad):
-        from .backward import _hook_result
-
         for hook in self._hooks:
             grad = _hook_result(hook, grad, self.array.shape, self.dtype)
         return grad
@@ -336,6 +337,9 @@ class Tensor(TensorMethods, TensorMatrix, TensorIndexing, TensorReductions, Tens
             self.grad = Tensor(grad.copy() if copy else grad)
         else:
             self.grad.array = self.grad.array + grad
+
+
+function.Tensor = Tensor  # what Function.apply wraps its results in (function.py cannot import this module)
 
 
 def parse_to(args, kwargs):

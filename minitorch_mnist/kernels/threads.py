@@ -169,6 +169,7 @@ class _IdleCores:
 
 
 _idle_cores = _IdleCores()
+_next_load_check = 0.0  # follow_load_in_blas looks at the load again from this time.monotonic() on
 
 
 @contextlib.contextmanager
@@ -207,9 +208,13 @@ def follow_load_in_blas():
     Nothing happens after set_num_threads (the user chose), or once a parallel kernel limited BLAS for good.
     The check costs a clock reading; /proc/stat is re-read at most every CHECK_EVERY_S.
     """
-    global _limited_for_load
+    global _limited_for_load, _next_load_check
     if _requested is not None or threadpoolctl is None:
         return
+    now = time.monotonic()
+    if now < _next_load_check:  # checked less than CHECK_EVERY_S ago: nothing can have changed
+        return
+    _next_load_check = now + _IdleCores.CHECK_EVERY_S
     cores = available_cores()
     busy = cores > 1 and _idle_cores.threads(cores) == 1
     if busy and _blas_limit is None:

@@ -123,18 +123,6 @@ def test_blas_conv_accepts_an_empty_batch(compute_input_grad, rng):
     assert grad_x is None if not compute_input_grad else grad_x.shape == x.shape
 
 
-@pytest.fixture
-def restore_threads():
-    previous = threads._requested
-    before = threads.threadpoolctl.threadpool_info() if threads.threadpoolctl else []
-    yield
-    threads._requested = previous
-    threads.release_blas()
-    for lib in before:
-        if lib["user_api"] == "blas":
-            threads.threadpoolctl.threadpool_limits(limits=lib["num_threads"], user_api="blas")
-
-
 def test_blas_conv_gives_the_same_bits_on_any_thread_count_and_after_a_fork(restore_threads, rng):
     """The chunks, and the order their weight gradients are added in, are fixed by Numba's pool size, not by the
     threads in use (which follow the machine's load)."""

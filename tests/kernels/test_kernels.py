@@ -1,6 +1,7 @@
 """The kernel backends: NumPy and Numba give the same results, and the switch between them behaves."""
 
 import importlib
+import itertools
 import re
 
 import numpy as np
@@ -358,18 +359,6 @@ def test_pool_kernels_accept_an_empty_batch_like_torch(backend, restore_backend)
 
 # ---- threads ----
 
-@pytest.fixture
-def restore_threads():
-    previous = threads._requested
-    before = threads.threadpoolctl.threadpool_info() if threads.threadpoolctl else []
-    yield
-    threads._requested = previous
-    threads.release_blas()
-    for lib in before:  # set_num_threads changes BLAS for the process: put it back
-        if lib["user_api"] == "blas":
-            threads.threadpoolctl.threadpool_limits(limits=lib["num_threads"], user_api="blas")
-
-
 def test_thread_count_comes_from_the_api_then_the_environment_then_the_usable_cores(monkeypatch, restore_threads):
     import numba
     pool = numba.config.NUMBA_NUM_THREADS
@@ -439,6 +428,9 @@ def test_each_epoch_puts_blas_on_one_thread_only_while_the_other_cores_are_busy(
     threads._requested = None
     before = blas_threads()
     monkeypatch.setattr(threads, "available_cores", lambda: 2)
+    monkeypatch.setattr(threads, "_next_load_check", 0.0)
+    seconds = itertools.count(start=1000.0, step=1.0)  # a second between looks: each call looks at the load again
+    monkeypatch.setattr(threads.time, "monotonic", lambda: next(seconds))
     x, w = mm.tensor(np.ones((3, 4))), mm.tensor(np.ones((5, 4)), requires_grad=True)
     monkeypatch.setattr(threads._idle_cores, "threads", lambda cores: 1)  # the other core is busy
     mm.nn.functional.linear(x, w).sum().backward()
@@ -452,3 +444,21 @@ def test_each_epoch_puts_blas_on_one_thread_only_while_the_other_cores_are_busy(
     monkeypatch.setattr(threads._idle_cores, "threads", lambda cores: 1)
     kernels.fit_threads_to_load()
     assert not threads.blas_is_limited()
+
+
+def test_the_load_is_looked_at_again_only_after_check_every_s(monkeypatch, restore_threads):
+    threads.release_blas()
+    threads._requested = None
+    monkeypatch.setattr(threads, "_next_load_check", 0.0)
+    now = [500.0]
+    monkeypatch.setattr(threads.time, "monotonic", lambda: now[0])
+    looks = []
+    monkeypatch.setattr(threads, "available_cores", lambda: looks.append(now[0]) or 2)
+    monkeypatch.setattr(threads._idle_cores, "threads", lambda cores: 2)
+    for step in range(4):  # four kernels within a few milliseconds: one look at the load
+        now[0] += 0.001
+        threads.follow_load_in_blas()
+    assert looks == [500.001]
+    now[0] += threads._IdleCores.CHECK_EVERY_S  # a window later: the next kernel looks again
+    threads.follow_load_in_blas()
+    assert len(looks) == 2 and looks[1] == now[0]
