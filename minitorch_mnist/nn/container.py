@@ -14,7 +14,8 @@ def _check_module(module, container):
 
 
 class _Numbered(Module):
-    """Sub-modules named "0", "1", ... in order (ModuleList, Sequential): their length, iteration, renumbering."""
+    """Sub-modules named "0", "1", ... in order (ModuleList, Sequential): their length, iteration, renumbering,
+    extend (each class's own append, in turn)."""
 
     def _renumber(self, modules):
         self._modules.clear()
@@ -26,6 +27,11 @@ class _Numbered(Module):
 
     def __iter__(self):
         return iter(self._modules.values())
+
+    def extend(self, modules):
+        for module in modules:
+            self.append(module)
+        return self
 
 
 class ModuleList(_Numbered):
@@ -62,11 +68,6 @@ class ModuleList(_Numbered):
 
     def append(self, module):
         self._modules[str(len(self))] = _check_module(module, "ModuleList")
-        return self
-
-    def extend(self, modules):
-        for module in modules:
-            self.append(module)
         return self
 
     def insert(self, index, module):
@@ -193,11 +194,6 @@ class Sequential(_Numbered):
 
     def append(self, module):
         self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules):
-        for module in modules:
-            self.append(module)
         return self
 
     def insert(self, index, module):

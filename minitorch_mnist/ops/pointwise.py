@@ -4,21 +4,14 @@ import numpy as np
 
 from ..autograd.function import Function
 from .arithmetic import unbroadcast
+from .unary import OfInput
 
 
-class Abs(Function):
+class Abs(OfInput):
     """z = |x|"""
 
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save(x)
-        return np.abs(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved
-        # dz/dx = sign(x), 0 at x == 0 (PyTorch's choice at the kink)
-        return (grad * np.sign(x),)
+    function = staticmethod(np.abs)
+    derivative = staticmethod(np.sign)  # dz/dx = sign(x), 0 at x == 0 (PyTorch's choice at the kink)
 
 
 class Sqrt(Function):

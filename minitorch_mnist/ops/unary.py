@@ -12,6 +12,21 @@ from ..autograd.function import Function
 LN2, LN10 = np.log(2.0), np.log(10.0)
 
 
+class OfInput(Function):
+    """z = f(x), element by element, where dz/dx is a function of x alone: a subclass names f (`function`) and
+    f' (`derivative`), both NumPy functions, and the chain rule does the rest: dL/dx = dL/dz * f'(x)."""
+
+    @classmethod
+    def forward(cls, ctx, x):
+        ctx.save(x)
+        return cls.function(x)
+
+    @classmethod
+    def backward(cls, ctx, grad):
+        (x,) = ctx.saved
+        return (grad * cls.derivative(x),)
+
+
 class Log1p(Function):
     """z = ln(1 + x), accurate for small x"""
 
@@ -94,19 +109,11 @@ class Rsqrt(Function):
         return (grad * -0.5 * z * z * z,)
 
 
-class Square(Function):
+class Square(OfInput):
     """z = x^2"""
 
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save(x)
-        return x * x
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved
-        # dz/dx = 2x
-        return (grad * 2 * x,)
+    function = staticmethod(lambda x: x * x)
+    derivative = staticmethod(lambda x: 2 * x)  # dz/dx = 2x
 
 
 class Reciprocal(Function):
@@ -126,34 +133,18 @@ class Reciprocal(Function):
         return (grad * -(z * z),)
 
 
-class Sin(Function):
+class Sin(OfInput):
     """z = sin x"""
 
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save(x)
-        return np.sin(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved
-        # dz/dx = cos x
-        return (grad * np.cos(x),)
+    function = staticmethod(np.sin)
+    derivative = staticmethod(np.cos)  # dz/dx = cos x
 
 
-class Cos(Function):
+class Cos(OfInput):
     """z = cos x"""
 
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save(x)
-        return np.cos(x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved
-        # dz/dx = -sin x
-        return (grad * -np.sin(x),)
+    function = staticmethod(np.cos)
+    derivative = staticmethod(lambda x: -np.sin(x))  # dz/dx = -sin x
 
 
 class _Step(Function):

@@ -36,18 +36,13 @@ class Adadelta(Optimizer):
     def step(self):
         for group in self.param_groups:
             # Python floats, whatever was given (a NumPy float64 would compute float32 parameters in float64)
-            lr, rho, eps, weight_decay = (float(group[key]) for key in ("lr", "rho", "eps", "weight_decay"))
-            for parameter in group["params"]:
-                if parameter.grad is None:
-                    continue
-                grad = -parameter.grad.array if group["maximize"] else parameter.grad.array
-                if weight_decay != 0:
-                    grad = grad + weight_decay * parameter.array
+            lr, rho, eps = (float(group[key]) for key in ("lr", "rho", "eps"))
+            for parameter, weights, grad in self._gradients(group):
                 state = self.state.setdefault(parameter, {})
                 if not state:
                     state["step"] = 0
-                    state["square_avg"] = np.zeros_like(parameter.array)
-                    state["acc_delta"] = np.zeros_like(parameter.array)
+                    state["square_avg"] = np.zeros_like(weights)
+                    state["acc_delta"] = np.zeros_like(weights)
                 state["step"] += 1
                 square_avg, acc_delta = state["square_avg"], state["acc_delta"]
 
@@ -56,5 +51,4 @@ class Adadelta(Optimizer):
                 delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * grad
                 acc_delta *= rho
                 acc_delta += (1 - rho) * delta * delta
-                parameter.array -= lr * delta
-                parameter._bump_version()  # a backward still pending on the old weights will now refuse to run
+                weights -= lr * delta

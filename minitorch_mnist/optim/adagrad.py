@@ -36,17 +36,9 @@ class Adagrad(Optimizer):
         for group in self.param_groups:
             # Python floats, whatever was given (a NumPy float64 would compute float32 parameters in float64)
             lr, lr_decay, eps = float(group["lr"]), float(group["lr_decay"]), float(group["eps"])
-            weight_decay = float(group["weight_decay"])
-            for parameter in group["params"]:
-                if parameter.grad is None:
-                    continue
-                weights = parameter.array
-                grad = -parameter.grad.array if group["maximize"] else parameter.grad.array
-                if weight_decay != 0:
-                    grad = grad + weight_decay * weights
+            for parameter, weights, grad in self._gradients(group):
                 state = self.state[parameter]
                 state["step"] += 1
                 decayed_lr = lr / (1 + (state["step"] - 1) * lr_decay)
                 state["sum"] += grad * grad
                 weights -= decayed_lr * (grad / (np.sqrt(state["sum"]) + eps))
-                parameter._bump_version()  # a backward still pending on the old weights will now refuse to run

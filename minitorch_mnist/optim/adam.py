@@ -49,17 +49,10 @@ class Adam(Optimizer):
             # Python floats, whatever was given (a NumPy float64 would compute float32 parameters in float64)
             lr, eps, weight_decay = float(group["lr"]), float(group["eps"]), float(group["weight_decay"])
             beta1, beta2 = (float(beta) for beta in group["betas"])
-            for parameter in group["params"]:
-                if parameter.grad is None:
-                    continue
-                weights = parameter.array  # the parameter's values, updated in place
-                grad = parameter.grad.array  # read only: the parameter's .grad stays as backward left it
-                if group["maximize"]:
-                    grad = -grad
-                if weight_decay != 0 and group["decoupled_weight_decay"]:
+            decoupled = group["decoupled_weight_decay"]
+            for parameter, weights, grad in self._gradients(group, add_weight_decay=not decoupled):
+                if decoupled and weight_decay != 0:
                     weights *= 1 - lr * weight_decay  # AdamW: shrink the weights, leave the gradient alone
-                elif weight_decay != 0:
-                    grad = grad + weight_decay * weights
                 state = self.state.setdefault(parameter, {})
                 if not state:
                     state["step"] = 0
@@ -88,4 +81,3 @@ class Adam(Optimizer):
                 denominator += eps
                 # torch's addcdiv: p + (-step_size) * (m / denominator)
                 weights -= np.multiply(np.divide(exp_avg, denominator, out=scratch), step_size, out=scratch)
-                parameter._bump_version()  # a backward still pending on the old weights will now refuse to run

@@ -82,6 +82,27 @@ class Optimizer:
             text += "".join(f"    {key}: {group[key]}\n" for key in sorted(group) if key != "params")
         return text + ")"
 
+    def _gradients(self, group, add_weight_decay=True):
+        """(parameter, weights, grad) for each parameter of `group` that has a .grad: what every step() starts with.
+
+        weights is the parameter's array, which the step updates in place; grad is its gradient, negated under
+        maximize=True (to ascend), plus weight_decay * weights when add_weight_decay (the L2 penalty's gradient,
+        added as PyTorch adds it). The parameter's .grad itself is never changed. Once the step is done with a
+        parameter (the loop comes back here), its version is bumped: a backward still pending on the old weights
+        will then refuse to run.
+        """
+        weight_decay = float(group.get("weight_decay", 0)) if add_weight_decay else 0.0
+        for parameter in group["params"]:
+            if parameter.grad is None:
+                continue
+            weights, grad = parameter.array, parameter.grad.array
+            if group["maximize"]:
+                grad = -grad
+            if weight_decay != 0:
+                grad = grad + weight_decay * weights
+            yield parameter, weights, grad
+            parameter._bump_version()
+
     def zero_grad(self, set_to_none=True):
         """Clear the gradients that backward() accumulated (PyTorch's default: set them to None)."""
         for group in self.param_groups:

@@ -32,14 +32,8 @@ class RMSprop(Optimizer):
         for group in self.param_groups:
             # Python floats, whatever was given (a NumPy float64 would compute float32 parameters in float64)
             lr, alpha, eps = float(group["lr"]), float(group["alpha"]), float(group["eps"])
-            weight_decay, momentum = float(group["weight_decay"]), float(group["momentum"])
-            for parameter in group["params"]:
-                if parameter.grad is None:
-                    continue
-                weights = parameter.array
-                grad = -parameter.grad.array if group["maximize"] else parameter.grad.array
-                if weight_decay != 0:
-                    grad = grad + weight_decay * weights
+            momentum = float(group["momentum"])
+            for parameter, weights, grad in self._gradients(group):
                 state = self.state.setdefault(parameter, {})
                 if not state:
                     state["step"] = 0
@@ -66,4 +60,3 @@ class RMSprop(Optimizer):
                     weights -= lr * buffer
                 else:
                     weights -= lr * (grad / denominator)
-                parameter._bump_version()  # a backward still pending on the old weights will now refuse to run

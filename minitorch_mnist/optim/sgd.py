@@ -42,13 +42,7 @@ class SGD(Optimizer):
             # Python floats, whatever a scheduler put there (a NumPy float64 lr would compute in float64 in NumPy)
             lr, momentum, dampening = float(group["lr"]), float(group["momentum"]), float(group["dampening"])
             weight_decay, nesterov = float(group["weight_decay"]), group["nesterov"]
-            for parameter in group["params"]:
-                if parameter.grad is None:
-                    continue
-                weights = parameter.array  # the parameter's values, updated in place
-                grad = parameter.grad.array  # read only: the parameter's .grad stays as backward left it
-                if group["maximize"]:
-                    grad = -grad  # ascend: step along the gradient
+            for parameter, weights, grad in self._gradients(group, add_weight_decay=False):  # the kernel adds it
                 buffer, first_step = None, False
                 if momentum != 0:
                     state = self.state.setdefault(parameter, {})
@@ -57,4 +51,3 @@ class SGD(Optimizer):
                         buffer = state["momentum_buffer"] = np.empty_like(weights)
                         first_step = True
                 kernels.backend.sgd_update(weights, grad, buffer, lr, momentum, dampening, weight_decay, nesterov, first_step)
-                parameter._bump_version()  # a backward still pending on the old weights will now refuse to run
