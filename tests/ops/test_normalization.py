@@ -1,6 +1,8 @@
 """BatchNorm1d / BatchNorm2d and F.batch_norm, checked against torch.nn: outputs, gradients, running
 statistics, state_dict, and central differences."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 import torch
@@ -178,6 +180,27 @@ def test_float32_stays_float32_and_double_keeps_the_count_int64():
     assert [b.dtype for b in layer.buffers()] == [np.float64, np.float64, np.int64]
     assert layer(mm.tensor(np.ones((2, 4)))).dtype == np.float64
     assert layer.num_batches_tracked.item() == 2
+
+
+@pytest.mark.parametrize("training, recording, copies", [(False, False, 1), (False, True, 2), (True, False, 2),
+                                                        (True, True, 2)])
+def test_batch_norm_holds_at_most_the_arrays_it_returns_or_saves(training, recording, copies, rng):
+    """Peak memory of one forward, counted by tracemalloc (NumPy reports its arrays to it), in copies of x: the output,
+    plus the normalised x_hat where a backward may need it (recording: the weight requires grad), or the centred x
+    while the batch variance is computed (training). Every other full-size temporary is computed in place; without
+    that, CifarAlexNet's first BatchNorm at batch 512 held 4 copies of its 200 MB input at once."""
+    x = mm.tensor(rng.standard_normal((16, 8, 32, 32)).astype(np.float32))  # 512 KiB
+    layer = nn.BatchNorm2d(8).train(training)
+    tracemalloc.start()
+    try:
+        with mm.set_grad_enabled(recording):
+            y = layer(x)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert y.shape == x.shape and y.requires_grad == recording
+    # the rest is the per-channel vectors and the graph's Python objects: far below one copy of x (512 KiB)
+    assert copies * x.array.nbytes <= peak < (copies + 0.25) * x.array.nbytes, (peak, x.array.nbytes)
 
 
 # ---- central differences ----
