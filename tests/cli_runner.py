@@ -11,6 +11,9 @@ seed), so a run takes a second. Faults, set through the environment:
                                    NAME+NAME2 sends both, one right after the other
     CLI_RUNNER_SIGNAL_AT_LOAD=NAME the process sends itself signal NAME while the dataset is being loaded
     CLI_RUNNER_NO_TENSORBOARD=1    the tensorboard package cannot be imported
+
+For the tests: TRAIN (a train command on `tiny`), TINY_ENTRY (its catalog entry), run (this script in a subprocess),
+one_error_line (of such a run) and main_in_this_process (cli.main in the test's own process).
 """
 
 import builtins
@@ -99,6 +102,8 @@ def signal_at(name, epoch, step):
 
 
 RUNNER = Path(__file__).resolve()
+TINY_ENTRY = catalog.DatasetEntry(lambda root, train: Tiny(train), (1, 28, 28))  # the catalog's entry for `tiny`
+TRAIN = ["train", "--dataset", "tiny", "--model", "logistic", "--no-progress"]  # for tests: a run of a second
 
 
 def run(*argv, framework="engine", env=None, prefix=(), timeout=120):
@@ -112,12 +117,29 @@ def run(*argv, framework="engine", env=None, prefix=(), timeout=120):
                           capture_output=True, text=True, timeout=timeout)
 
 
+def one_error_line(result, forbidden=("Traceback",)):
+    """For tests: the single 'error: ...' line a failed run printed, after 'error: ' (and none of `forbidden`)."""
+    assert not any(word in result.stderr for word in forbidden), result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0][len("error: "):]
+
+
+def main_in_this_process(capsys, *argv):
+    """For tests: (exit code, stdout, stderr lines but a first run's compiling notice) of cli.main(argv)."""
+    from minitorch_mnist.app import cli
+
+    code = cli.main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, [line for line in err.splitlines() if line != compile_notice.NOTICE]
+
+
 def main():
     framework, argv = sys.argv[1], sys.argv[2:]
     # the tests read stderr line by line: no "compiling the Numba kernels" line from whichever run compiles them
     # first on a fresh machine (test_cli_interrupts checks that line on its own)
     compile_notice.announce_numba_compiling = lambda say=None: None
-    catalog.DATASETS["tiny"] = catalog.DatasetEntry(lambda root, train: Tiny(train), (1, 28, 28))
+    catalog.DATASETS["tiny"] = TINY_ENTRY
     if "CLI_RUNNER_SIGNAL_AT_LOAD" in os.environ:
         def load_then_signal(root, train, name=os.environ["CLI_RUNNER_SIGNAL_AT_LOAD"]):
             os.kill(os.getpid(), getattr(signal, name))

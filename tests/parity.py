@@ -1,6 +1,8 @@
-"""Helpers the parity tests share: tolerances scaled to the tensor, and engine <-> torch conversion."""
+"""Helpers the parity tests share: tolerances scaled to the tensor, engine <-> torch conversion, and the same
+exception type as torch."""
 
 import numpy as np
+import pytest
 import torch
 
 import minitorch_mnist as mm
@@ -53,3 +55,11 @@ def outcome(fn):
         return fn()
     except Exception as error:  # noqa: BLE001 (the exception type is what is compared)
         return type(error)
+
+
+def assert_raises_like_torch(call):
+    """call(torch) raises, and call(mm) raises an exception of the same type."""
+    with pytest.raises(Exception) as expected:
+        call(torch)
+    with pytest.raises(expected.type):
+        call(mm)

@@ -5,7 +5,7 @@ after the epoch's optimizer.step() calls:
 
     scheduler = StepLR(optimizer, step_size=30, gamma=0.1)        # lr 0.05 -> 0.005 after 30 epochs -> ...
     (the other schedules, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, MultiplicativeLR, LinearLR,
-    ConstantLR and OneCycleLR, are in lr_schedules.py and reached from here, torch's module path)
+    ConstantLR and OneCycleLR, are in schedule_formulas.py and reached from here, torch's module path)
     for epoch in range(epochs):
         train(...)                                                # optimizer.step() per batch
         scheduler.step()                                          # ReduceLROnPlateau: scheduler.step(val_loss)
@@ -206,7 +206,7 @@ class ReduceLROnPlateau(LRScheduler):
 
 
 # the other schedules, after the base class they build on; this module is torch.optim.lr_scheduler's path
-from .lr_schedules import (ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR,  # noqa: E402
+from .schedule_formulas import (ConstantLR, CosineAnnealingLR, ExponentialLR, LambdaLR, LinearLR,  # noqa: E402
                            MultiplicativeLR, MultiStepLR, OneCycleLR)
 
 __all__ = ["LRScheduler", "StepLR", "ReduceLROnPlateau", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",

@@ -14,13 +14,13 @@ import numpy as np
 import pytest
 
 import minitorch_mnist as mm
-from cli_runner import Tiny
-from minitorch_mnist.app import cli, compile_notice
+from cli_runner import TINY_ENTRY, TRAIN, main_in_this_process
+from minitorch_mnist.app import cli
 from minitorch_mnist.data.datasets import catalog
 from minitorch_mnist.storage.checkpoint_format import META_KEY, load_checkpoint, save_checkpoint
 from minitorch_mnist.storage.weights_file import DamagedFileError
 
-TRAIN = ["train", "--dataset", "tiny", "--model", "logistic", "--no-progress"]
+pytestmark = pytest.mark.usefixtures("tiny")
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def runs(tmp_path_factory):
     "partial": the SGD one with a valid mid-epoch-3 position}: their checkpoint folders."""
     folder = tmp_path_factory.mktemp("runs")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(catalog.DATASETS, "tiny", catalog.DatasetEntry(lambda root, train: Tiny(train), (1, 28, 28)))
+        patch.setitem(catalog.DATASETS, "tiny", TINY_ENTRY)
         for name, flags in (("sgd", ["--scheduler", "step"]),
                             ("adam", ["--optimizer", "adam", "--scheduler", "plateau", "--val-fraction", "0.25"])):
             assert cli.main([*TRAIN, "--epochs", "2", "--checkpoint-dir", str(folder / name), *flags]) == 0
@@ -40,17 +40,10 @@ def runs(tmp_path_factory):
     return folder
 
 
-@pytest.fixture(autouse=True)
-def tiny(monkeypatch):
-    monkeypatch.setitem(catalog.DATASETS, "tiny", catalog.DatasetEntry(lambda root, train: Tiny(train), (1, 28, 28)))
-
-
 def command_line(capsys, *argv):
     """(exit code, stdout, the one error line) of cli.main(argv): no traceback, exactly one line on stderr."""
-    code = cli.main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    lines = [line for line in err.splitlines() if line != compile_notice.NOTICE]  # a first run's notice
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    code, out, lines = main_in_this_process(capsys, *argv)
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
     return code, out, lines[0][len("error: "):]
 
 

@@ -12,19 +12,9 @@ import subprocess
 import numpy as np
 import pytest
 
-from cli_runner import PAGE, pages, run
+from cli_runner import PAGE, TRAIN, one_error_line, pages, run
 from minitorch_mnist.storage.checkpoint_format import META_KEY, load_checkpoint
 from minitorch_mnist.storage.weights_file import load_weights
-
-TRAIN = ["train", "--dataset", "tiny", "--model", "logistic", "--no-progress"]
-
-
-def one_error_line(result):
-    """The single 'error: ...' line a failed run printed (and no traceback)."""
-    assert "Traceback" not in result.stderr, result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return lines[0][len("error: "):]
 
 
 # ---- a full disk ----

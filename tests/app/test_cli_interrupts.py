@@ -12,20 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from cli_runner import Tiny, run
+from cli_runner import TRAIN, one_error_line, run
 from minitorch_mnist.app import cli, compile_notice, fit
-from minitorch_mnist.data.datasets import catalog
 from minitorch_mnist.storage import atomic
 from minitorch_mnist.storage.checkpoint_format import load_checkpoint
-
-TRAIN = ["train", "--dataset", "tiny", "--model", "logistic", "--no-progress"]
-
-
-def one_error_line(result):
-    assert "Traceback" not in result.stderr, result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return lines[0][len("error: "):]
 
 
 def test_a_bad_minitorch_num_threads_is_one_line_not_a_traceback_at_import(tmp_path):
@@ -65,11 +55,6 @@ def test_two_signals_together_still_give_one_line_and_the_checkpoint(tmp_path):
     assert message.startswith(f"interrupted (SIGINT); the last checkpoint is {folder / 'last.npz'} (epoch 1); "
                               f"continue with: ")
     assert load_checkpoint(folder / "last.npz")["epoch"] == 1  # the second signal stops at once: epoch 1's is kept
-
-
-@pytest.fixture
-def tiny(monkeypatch):
-    monkeypatch.setitem(catalog.DATASETS, "tiny", catalog.DatasetEntry(lambda root, train: Tiny(train), (1, 28, 28)))
 
 
 def test_a_ctrl_c_during_the_final_plots_is_not_swallowed(tiny, tmp_path, monkeypatch, capsys):

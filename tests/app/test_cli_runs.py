@@ -12,19 +12,15 @@ import time
 import numpy as np
 import pytest
 
-from cli_runner import RUNNER, run
+from cli_runner import RUNNER, TRAIN, one_error_line, run
 from minitorch_mnist.app import cli
 from minitorch_mnist.storage.checkpoint_format import load_checkpoint, save_checkpoint
 from minitorch_mnist.app.monitor import TENSORBOARD_MISSING
 
-TRAIN = ["train", "--dataset", "tiny", "--model", "logistic", "--no-progress"]
-
 
 def error_line(result):
-    assert "Traceback" not in result.stderr and "Warning" not in result.stderr, result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return lines[0][len("error: "):]
+    """one_error_line, and no warning on stderr either."""
+    return one_error_line(result, forbidden=("Traceback", "Warning"))
 
 
 def test_a_second_run_in_the_same_folder_is_refused_and_a_crashed_run_leaves_no_stuck_lock(tmp_path):

@@ -12,27 +12,20 @@ import re
 import numpy as np
 import pytest
 
-from cli_runner import Tiny
-from minitorch_mnist.app import cli, compile_notice
-from minitorch_mnist.data.datasets import catalog
+from cli_runner import TRAIN, main_in_this_process
+from minitorch_mnist.app import cli
 from minitorch_mnist.storage import atomic
 from minitorch_mnist.storage.checkpoint_format import load_checkpoint
 from minitorch_mnist.storage.weights_file import load_weights
 
-TRAIN = ["train", "--dataset", "tiny", "--model", "logistic", "--no-progress"]
-
-
-@pytest.fixture(autouse=True)
-def tiny(monkeypatch):
-    monkeypatch.setitem(catalog.DATASETS, "tiny", catalog.DatasetEntry(lambda root, train: Tiny(train), (1, 28, 28)))
+pytestmark = pytest.mark.usefixtures("tiny")
 
 
 def command_line(capsys, *argv):
     """(exit code, stdout, stderr lines) of cli.main(argv), which never lets a traceback through."""
-    code = cli.main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err and "Warning" not in err, err
-    return code, out, [line for line in err.splitlines() if line != compile_notice.NOTICE]  # a first run's notice
+    code, out, lines = main_in_this_process(capsys, *argv)
+    assert not any("Traceback" in line or "Warning" in line for line in lines), lines
+    return code, out, lines
 
 
 def refused(capsys, *argv):

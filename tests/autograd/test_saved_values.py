@@ -201,28 +201,22 @@ def test_create_graph_is_refused_with_the_reason():
 
 
 def test_a_backward_returning_none_means_no_gradient_as_in_torch():
-    class ScaleFirst(Function):
-        @staticmethod
-        def forward(ctx, x, y):
-            return 3 * x + y * 0
+    def scale_first(base):
+        """The same Function written on the engine's base or on torch.autograd.Function."""
+        class ScaleFirst(base):
+            @staticmethod
+            def forward(ctx, x, y):
+                return 3 * x + y * 0
 
-        @staticmethod
-        def backward(ctx, grad):
-            return 3 * grad, None
-
-    class TorchScaleFirst(torch.autograd.Function):
-        @staticmethod
-        def forward(ctx, x, y):
-            return 3 * x + y * 0
-
-        @staticmethod
-        def backward(ctx, grad):
-            return 3 * grad, None
+            @staticmethod
+            def backward(ctx, grad):
+                return 3 * grad, None
+        return ScaleFirst
 
     ours_x, ours_y = leaf(mm, [1.0, 2.0]), leaf(mm, [5.0, 6.0])
     theirs_x, theirs_y = leaf(torch, [1.0, 2.0]), leaf(torch, [5.0, 6.0])
-    ScaleFirst.apply(ours_x, ours_y).sum().backward()
-    TorchScaleFirst.apply(theirs_x, theirs_y).sum().backward()
+    scale_first(Function).apply(ours_x, ours_y).sum().backward()
+    scale_first(torch.autograd.Function).apply(theirs_x, theirs_y).sum().backward()
     assert_close(ours_x.grad, theirs_x.grad, RTOL[np.float64], "x gets 3")
     assert ours_y.grad is None and theirs_y.grad is None
 

@@ -1,17 +1,17 @@
 """The optimizer options PyTorch's tutorials and examples pass: Adam's amsgrad, maximize, weight_decay and
 decoupled_weight_decay, SGD's maximize, RMSprop and Adagrad with all their options; each against torch.optim step by
 step in float64 with random gradients, with torch's constructor signatures, defaults, param_groups keys, repr,
-state_dict round trip, and flags (foreach, fused accepted; differentiable, capturable refused)."""
+state_dict round trip, and flags (foreach, fused accepted; differentiable, capturable refused); and torch's ValueError
+for an invalid hyperparameter of RMSprop, Adagrad, Adadelta and AdamW."""
 
 import inspect
 
-import numpy as np
 import pytest
 import torch
 
 import minitorch_mnist as mm
-from test_adadelta_adamw import parameters, run_steps
 from parity import outcome
+from test_adadelta_adamw import parameters, run_steps, step_alongside_torch
 
 CASES = [
     ("Adam", dict(amsgrad=True)), ("Adam", dict(amsgrad=True, weight_decay=0.1, lr=0.05)),
@@ -29,10 +29,7 @@ NAMES = ["SGD", "Adam", "AdamW", "Adadelta", "RMSprop", "Adagrad"]
 
 @pytest.mark.parametrize("name, options", CASES, ids=[f"{n}{o}" for n, o in CASES])
 def test_optimizer_matches_torch_step_by_step(name, options, rng):
-    params, torch_params = parameters(rng)
-    ours = getattr(mm.optim, name)(params, **options)
-    theirs = getattr(torch.optim, name)(torch_params, **options)
-    run_steps(ours, theirs, params, torch_params, rng, steps=8)
+    ours, theirs = step_alongside_torch(name, options, rng, steps=8)
 
     def state_names(optimizer):
         return {index: sorted(buffers) for index, buffers in optimizer.state_dict()["state"].items()}
@@ -95,7 +92,10 @@ def test_flags_are_accepted_or_refused_as_torch(name, rng):
 INVALID = [("RMSprop", dict(lr=-1)), ("RMSprop", dict(eps=-1)), ("RMSprop", dict(momentum=-1)),
            ("RMSprop", dict(weight_decay=-1)), ("RMSprop", dict(alpha=-1)), ("Adagrad", dict(lr=-1)),
            ("Adagrad", dict(lr_decay=-1)), ("Adagrad", dict(weight_decay=-1)),
-           ("Adagrad", dict(initial_accumulator_value=-1)), ("Adagrad", dict(eps=-1))]
+           ("Adagrad", dict(initial_accumulator_value=-1)), ("Adagrad", dict(eps=-1)), ("Adadelta", dict(lr=-1)),
+           ("Adadelta", dict(rho=1.5)), ("Adadelta", dict(eps=-1)), ("Adadelta", dict(weight_decay=-1)),
+           ("AdamW", dict(lr=-1)), ("AdamW", dict(betas=(1.0, 0.9))), ("AdamW", dict(eps=-1)),
+           ("AdamW", dict(weight_decay=-1))]
 
 
 @pytest.mark.parametrize("name, options", INVALID, ids=[f"{n}{o}" for n, o in INVALID])
