@@ -1,13 +1,13 @@
 """The loops that need speed, behind one interface: `kernels.backend`, chosen once.
 
 The ops do the math and hand their loops to the backend: ops/conv.py calls backend.conv2d_forward, ops/pool.py
-the pooling kernels, ops/activation.py the ReLU, optim/sgd.py backend.sgd_update. Two backends hold the same
-functions with the same signatures and give the same results:
-    numpy : numpy_conv.py (numpy_im2col.py), numpy_pool.py, numpy_activation.py, numpy_optim.py: readable NumPy,
-            the reference the docs quote
+the pooling kernels, ops/activation.py the ReLU, ops/normalization.py the batch-norm passes, optim/sgd.py
+backend.sgd_update. Two backends hold the same functions with the same signatures and give the same results:
+    numpy : numpy_conv.py (numpy_im2col.py), numpy_pool.py, numpy_activation.py, numpy_normalization.py,
+            numpy_optim.py: readable NumPy, the reference the docs quote
     numba : numba_conv.py (numba_im2col.py; numba_conv_blas.py for layers with many channels), numba_pool.py,
-            numba_activation.py, numba_optim.py: compiled loops, the default; Numba itself is imported the first
-            time a kernel runs, not with the engine
+            numba_activation.py, numba_normalization.py, numba_optim.py: compiled loops, the default; Numba
+            itself is imported the first time a kernel runs, not with the engine
 
 Choose one with the environment variable MINITORCH_KERNELS=numpy|numba (read at import), or while running:
     kernels.set_backend("numpy"); kernels.get_backend()
@@ -37,6 +37,7 @@ KERNELS = {  # module suffix -> the functions it provides; numpy_<suffix>.py and
     "conv": ("conv2d_forward", "conv2d_backward"),
     "pool": ("max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward"),
     "activation": ("relu_forward", "relu_backward"),
+    "normalization": ("batch_norm_statistics", "batch_norm_forward", "batch_norm_backward"),
     "optim": ("sgd_update",),
 }
 

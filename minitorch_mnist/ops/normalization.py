@@ -10,6 +10,7 @@ Eval mode uses the running statistics, which are then constants of the op.
 
 import numpy as np
 
+from .. import kernels
 from ..autograd.function import Function
 
 
@@ -46,12 +47,9 @@ class BatchNorm(Function):
     @staticmethod
     def forward(ctx, x, weight, bias, running_mean, running_var, training=False, momentum=0.1, eps=1e-5):
         _check_batch_norm(x, weight, bias, running_mean, running_var, training)
-        axes = (0,) + tuple(range(2, x.ndim))  # every dim but the channel dim
-        per_channel = (1, x.shape[1]) + (1,) * (x.ndim - 2)  # a (C,) vector shaped to broadcast against x
+        rows = x.reshape(x.shape[0], x.shape[1], -1)  # (N, C, L): the kernels' layout, channel in the middle
         if training:
-            mean = x.mean(axis=axes)
-            centered = x - mean.reshape(per_channel)
-            var = (centered * centered).mean(axis=axes)  # biased: divide by M
+            mean, var = kernels.backend.batch_norm_statistics(rows)  # var: biased, divide by M
             if running_mean is not None:
                 count = x.size // x.shape[1]
                 running_mean *= 1 - momentum
@@ -60,38 +58,21 @@ class BatchNorm(Function):
                 running_var += momentum * var * (count / (count - 1))  # unbiased: divide by M - 1
         else:
             mean, var = running_mean, running_var
-            centered = x - mean.reshape(per_channel)
-        inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype).reshape(per_channel)
-        # In place from here on, the same operations in the same order: `centered` is this op's own array, and a
-        # full-size temporary per step would hold 3-4 copies of x at once (at batch 512, CifarAlexNet's first
-        # BatchNorm would need 800 MB instead of 400)
-        x_hat = np.multiply(centered, inv_std, out=centered)
-        gamma = np.ones(per_channel, dtype=x.dtype) if weight is None else weight.reshape(per_channel)
-        ctx.axes, ctx.training, ctx.has_weight, ctx.has_bias = axes, training, weight is not None, bias is not None
-        if any(ctx.needs_input_grad):  # backward will need x_hat: y gets an array of its own
-            ctx.save(x_hat, inv_std, gamma)
-            y = x_hat * gamma
-        else:  # no backward (no_grad, or nothing requires grad): y overwrites x_hat
-            y = np.multiply(x_hat, gamma, out=x_hat)
-        if bias is not None:
-            y += bias.reshape(per_channel)
-        return y
+        inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype)
+        # x_hat = (x - mean) * inv_std, y = x_hat * weight + bias; x_hat is kept only where a backward may need it
+        keep_x_hat = any(ctx.needs_input_grad)
+        y, x_hat = kernels.backend.batch_norm_forward(rows, mean, inv_std, weight, bias, keep_x_hat)
+        if keep_x_hat:
+            ctx.save(x_hat, inv_std, weight)
+        ctx.training, ctx.has_weight, ctx.has_bias = training, weight is not None, bias is not None
+        return y.reshape(x.shape)
 
     @staticmethod
     def backward(ctx, grad):
-        x_hat, inv_std, gamma = ctx.saved
-        axes = ctx.axes
-        g_hat = grad * gamma  # dL/dx_hat
-        if ctx.training:
-            # mean and var depend on x too: dx = inv_std / M * (M * g_hat - sum(g_hat) - x_hat * sum(g_hat * x_hat))
-            count = x_hat.size // x_hat.shape[1]
-            sum_g = g_hat.sum(axis=axes, keepdims=True)
-            sum_gx = (g_hat * x_hat).sum(axis=axes, keepdims=True)
-            grad_x = (inv_std / count) * (count * g_hat - sum_g - x_hat * sum_gx)
-        else:
-            # the running statistics are constants: dx = g_hat * inv_std
-            grad_x = g_hat * inv_std
-        # dweight = sum(grad * x_hat), dbias = sum(grad), per channel
-        grad_weight = (grad * x_hat).sum(axis=axes) if ctx.has_weight else None
-        grad_bias = grad.sum(axis=axes) if ctx.has_bias else None
-        return grad_x, grad_weight, grad_bias, None, None
+        x_hat, inv_std, weight = ctx.saved
+        # training: mean and var depend on x too, dx = w inv_std (g - mean(g) - x_hat mean(g x_hat));
+        # eval: the running statistics are constants, dx = g w inv_std; dweight = sum(g x_hat), dbias = sum(g)
+        grad_x, grad_weight, grad_bias = kernels.backend.batch_norm_backward(
+            np.ascontiguousarray(grad).reshape(x_hat.shape), x_hat, inv_std, weight, ctx.training)
+        return (grad_x.reshape(grad.shape), grad_weight if ctx.has_weight else None,
+                grad_bias if ctx.has_bias else None, None, None)
