@@ -55,6 +55,7 @@ class Backend:
         if not any(kernel in names for names in KERNELS.values()):
             raise AttributeError(f"the {self.name} kernel backend has no {kernel!r}")
         memory.configure_malloc()  # the first kernel to run: malloc keeps freed memory for the next step (memory.py)
+        threads.configure_openmp()  # before Numba loads OpenMP: its idle workers spin less (threads.py)
         for suffix, names in KERNELS.items():
             module = importlib.import_module(f".{self.name}_{suffix}", __name__)
             for name in names:

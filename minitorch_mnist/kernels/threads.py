@@ -31,6 +31,16 @@ the user's own NumPy code included:
   while other processes keep all but one of the usable cores busy, and lifts that limit once they are idle
   again: a two-thread product with one thread on a busy core runs at the busy core's pace.
 Neither happens after set_num_threads(n) or MINITORCH_NUM_THREADS: then the user's choice holds.
+
+OpenMP's spinning. Numba's parallel loops run on OpenMP's threads (libgomp here), which keep spinning after a loop
+for GOMP_SPINCOUNT iterations (300,000 by default: milliseconds) in case another loop follows. The BLAS convolution
+(numba_conv_blas.py) runs on threads of its own, which then share their cores with those spinning workers after
+every BatchNorm or pooling loop. configure_openmp(), called before Numba first loads, sets GOMP_SPINCOUNT=30000
+unless the environment already says how OpenMP should wait. Measured (bench_models.py, engine-numba, 3 runs each
+alternating): CifarAlexNet 521-538 s an epoch with the default, 479-515 with 30000; LeNet unchanged (6 runs each,
+medians 2.32 and 2.35 s with the DataLoader, 2.24 and 2.21 with tensor(x[idx])). Not spinning at all
+(OMP_WAIT_POLICY=PASSIVE) made LeNet's step 3x slower (2.05 -> 6.87 ms, profile_step.py): its many short loops
+need their workers awake.
 """
 
 import contextlib
@@ -43,9 +53,19 @@ except ImportError:  # threadpoolctl is optional: without it BLAS keeps its thre
     threadpoolctl = None
 
 ENVIRONMENT_VARIABLE = "MINITORCH_NUM_THREADS"
+OPENMP_SETTINGS = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")  # the user's say on how OpenMP's workers wait
+SPIN_COUNT = "30000"
 _requested = None  # set by set_num_threads()
 _blas_limit = None  # the active threadpoolctl limit, or None
 _limited_for_load = False  # whether follow_load_in_blas() set that limit (and so may lift it)
+
+
+def configure_openmp():
+    """GOMP_SPINCOUNT=SPIN_COUNT for the OpenMP library Numba is about to load, unless OMP_WAIT_POLICY or
+    GOMP_SPINCOUNT is set already (see the module docstring). It only takes effect if no OpenMP library is loaded
+    yet (importing torch first, for one, loads libgomp with its own defaults)."""
+    if not any(name in os.environ for name in OPENMP_SETTINGS):
+        os.environ["GOMP_SPINCOUNT"] = SPIN_COUNT
 
 
 def available_cores():
