@@ -76,7 +76,8 @@ def _fits(*arrays):
     return elementwise_fits(*arrays) and arrays[0].ndim == 3 and arrays[0].size > 0
 
 
-def _per_channel(values, channels, dtype, default):
+def _per_channel(values, channels, dtype, default=None):
+    """values as a contiguous (C,) array in dtype; None (no weight, no bias) as the constant `default`."""
     return np.full(channels, default, dtype=dtype) if values is None else np.ascontiguousarray(values, dtype=dtype)
 
 
@@ -98,7 +99,7 @@ def batch_norm_forward(x, mean, inv_std, weight, bias, keep_x_hat):
     y = np.empty_like(x)
     x_hat = np.empty_like(x) if keep_x_hat else y[:0]  # an empty stand-in the loop never writes
     with threads.numba_region():
-        _normalize(x, _per_channel(mean, channels, x.dtype, 0), _per_channel(inv_std, channels, x.dtype, 1),
+        _normalize(x, _per_channel(mean, channels, x.dtype), _per_channel(inv_std, channels, x.dtype),
                    _per_channel(weight, channels, x.dtype, 1), _per_channel(bias, channels, x.dtype, 0), x_hat, y,
                    keep_x_hat)
     return y, (x_hat if keep_x_hat else None)
@@ -112,6 +113,6 @@ def batch_norm_backward(grad, x_hat, inv_std, weight, training):
     grad_x = np.empty_like(grad)
     grad_weight, grad_bias = np.empty(channels, dtype=grad.dtype), np.empty(channels, dtype=grad.dtype)
     with threads.numba_region():
-        _backward(grad, x_hat, _per_channel(inv_std, channels, grad.dtype, 1),
+        _backward(grad, x_hat, _per_channel(inv_std, channels, grad.dtype),
                   _per_channel(weight, channels, grad.dtype, 1), training, grad_x, grad_weight, grad_bias)
     return grad_x, grad_weight, grad_bias

@@ -27,11 +27,10 @@ def batch_norm_forward(x, mean, inv_std, weight, bias, keep_x_hat):
     will need it), else None and y is written over it: no full-size temporary beyond what is returned."""
     x_hat = x - mean.reshape(PER_CHANNEL)
     x_hat *= inv_std.reshape(PER_CHANNEL)
-    if weight is not None:
-        y = x_hat * weight.reshape(PER_CHANNEL) if keep_x_hat else np.multiply(x_hat, weight.reshape(PER_CHANNEL),
-                                                                               out=x_hat)
-    else:
-        y = x_hat.copy() if keep_x_hat else x_hat
+    if keep_x_hat:  # y gets an array of its own
+        y = x_hat.copy() if weight is None else x_hat * weight.reshape(PER_CHANNEL)
+    else:  # y is written over x_hat
+        y = x_hat if weight is None else np.multiply(x_hat, weight.reshape(PER_CHANNEL), out=x_hat)
     if bias is not None:
         y += bias.reshape(PER_CHANNEL)
     return y, (x_hat if keep_x_hat else None)
